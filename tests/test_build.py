@@ -1,0 +1,114 @@
+"""`kg build`: three formats, one graph, no blank nodes, byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from pyld import jsonld
+from rdflib import BNode, Graph
+from rdflib.compare import isomorphic
+
+from kg import build
+from kg.cli import cli
+from tests.conftest import DATA
+
+FILES = ("kg.ttl", "kg.jsonld", "kg.nt")
+
+
+def rdflib_graph(path: Path) -> Graph:
+    return Graph().parse(
+        path, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[path.suffix[1:]]
+    )
+
+
+def test_build_writes_the_three_files(built: Path) -> None:
+    assert sorted(path.name for path in built.iterdir()) == sorted(FILES)
+
+
+def test_rdflib_reads_the_three_files_as_one_graph(built: Path) -> None:
+    turtle, ntriples, json_ld = (rdflib_graph(built / name) for name in FILES)
+    assert len(turtle) > 5000
+    assert isomorphic(turtle, ntriples)
+    assert isomorphic(turtle, json_ld)
+
+
+def test_pyoxigraph_reads_the_three_files_as_one_graph(built: Path) -> None:
+    formats = {
+        "kg.ttl": pyoxigraph.RdfFormat.TURTLE,
+        "kg.nt": pyoxigraph.RdfFormat.N_TRIPLES,
+        "kg.jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    }
+    parsed = {
+        name: set(pyoxigraph.parse(path=built / name, format=fmt)) for name, fmt in formats.items()
+    }
+    assert parsed["kg.ttl"] == parsed["kg.nt"] == parsed["kg.jsonld"]
+    assert len(parsed["kg.nt"]) == len(rdflib_graph(built / "kg.nt"))
+
+
+def test_pyld_expands_the_jsonld_to_the_same_graph(built: Path) -> None:
+    document = json.loads((built / "kg.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), rdflib_graph(built / "kg.nt"))
+
+
+def test_jsonld_is_self_contained(built: Path) -> None:
+    document = json.loads((built / "kg.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(document["@context"], dict), "the context is inline, not a remote URL"
+
+
+def test_no_blank_nodes(built: Path) -> None:
+    graph = rdflib_graph(built / "kg.nt")
+    assert not [triple for triple in graph if any(isinstance(term, BNode) for term in triple)]
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    build(DATA, tmp_path)
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_base_option_changes_every_node(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--data", str(DATA), "--out", str(tmp_path), "--base", "https://example.org/x/"],
+    )
+    assert result.exit_code == 0, result.stderr
+    subjects = {str(s) for s in rdflib_graph(tmp_path / "kg.nt").subjects()}
+    assert subjects and all(s.startswith("https://example.org/x/") for s in subjects)
+
+
+def test_cli_prints_files_on_stdout_and_summary_on_stderr(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(Path(line).name for line in result.stdout.split()) == sorted(FILES)
+    assert "valid" in result.stderr
+
+
+def test_private_export_goes_to_files_named_private(tmp_path: Path) -> None:
+    result = build(DATA, tmp_path, private=True)
+    names = sorted(path.name for path in result.files)
+    assert names == sorted([*FILES, "kg.private.ttl", "kg.private.jsonld", "kg.private.nt"])
+    public = (tmp_path / "kg.nt").read_text(encoding="utf-8")
+    private = (tmp_path / "kg.private.nt").read_text(encoding="utf-8")
+    assert "birthDate" not in public and "birthDate" in private
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_failed_build_leaves_previous_outputs_untouched(
+    data_copy: Path, tmp_path: Path, name: str
+) -> None:
+    build(data_copy, tmp_path)
+    before = (tmp_path / name).read_bytes()
+    records = data_copy / "profile.yaml"
+    records.write_text(
+        records.read_text(encoding="utf-8").replace("family_name:", "familyname:", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (tmp_path / name).read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
