@@ -209,13 +209,16 @@ class _Mapper:
                 continue
             parts = urlsplit(url)
             target = self.node(
-                self.iri("link", _slug(parts.netloc + parts.path.rstrip("/"))),
+                self.iri("link", quote(parts.netloc.lower() + parts.path.rstrip("/"), safe="/")),
                 record,
                 LINK_CLASSES[link.get("kind")],
                 field="links",
             )
             self.add(target, SCHEMA.url, URIRef(url))
             self.add(target, SCHEMA.isBasedOn, subject)
+            # The list entry references the repository: the forward link lets a nested
+            # JSON-LD tree (the homepage embed) show code links with schema.org terms only.
+            self.add(subject, SCHEMA.citation, target)
             self.text(
                 target, SCHEMA.name, link.get("label") or parts.path.strip("/") or parts.netloc
             )
