@@ -114,6 +114,32 @@ def validate(data: Path, base: str | None, private: bool) -> None:
     click.echo(f"{data}: conforms ({len(graph)} triples)", err=True)
 
 
+@cli.command()
+@data_option
+def doctor(data: Path) -> None:
+    """Report probable duplicate works and people in the records.
+
+    Prints one line per suspicious pair on stdout: works with the same arXiv id or
+    near-identical titles, people whose surnames differ by a typo and who share co-authors.
+    Exit code 0: nothing suspicious; 1: something to look at; 2: the data cannot be loaded.
+
+    Example:
+
+        kg doctor --data data
+    """
+    from kg.doctor import diagnose
+    from kg.records import load_dataset
+
+    with reporting():
+        findings = diagnose(load_dataset(data))
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        click.echo(f"Error: {len(findings)} probable duplicate(s) to look at", err=True)
+        sys.exit(1)
+    click.echo(f"{data}: nothing suspicious", err=True)
+
+
 def main() -> None:
     """Console entry point; an interrupt ends quietly with the shell's usual code."""
     try:

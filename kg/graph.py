@@ -148,6 +148,7 @@ class _Mapper:
             self.skill(skill)
         for language in self.dataset.records("languages"):
             self.language(language)
+        self.profile_page()
         return self.graph
 
     # --- helpers ------------------------------------------------------------------------
@@ -724,6 +725,9 @@ class _Mapper:
         if record.get("description"):
             text += f" – {record.get('description')}"
         self.text(self.graph.researcher, SCHEMA.award, text)
+        # schema.org has no award class: the award is text on the person, whose description
+        # was therefore (partly) transcribed from the award's entry.
+        self.provenance(self.graph.researcher, record)
         if record.get("work"):
             self.text(
                 self.iri("work", record.get("work")),
@@ -747,3 +751,26 @@ class _Mapper:
         self.add(role, SCHEMA.knowsLanguage, language)
         self.text(role, SCHEMA.roleName, record.get("proficiency"))
         self.provenance(language, record)
+
+    # --- the profile page ---------------------------------------------------------------
+
+    def profile_page(self) -> None:
+        """The researcher's profile page (`<base>profile`, DESIGN.md §8): a `ProfilePage` whose
+        `mainEntity` is the researcher and whose parts are their works.
+
+        The homepage embed is a nested tree rooted at this page, cut from the public graph, so
+        these few triples are what lets every triple of the embed be a triple of the graph. The
+        graph links versions to their authors, not the researcher to the works; `hasPart` gives
+        the tree its one forward link to every version, thesis and patent family.
+        """
+        researcher = self.dataset.collections["people"][self.dataset.researcher]
+        page = self.node(self.iri("profile"), researcher, SCHEMA.ProfilePage)
+        self.add(page, SCHEMA.mainEntity, self.graph.researcher)
+        for work in self.dataset.records("works"):
+            for version in work.get("versions", []):
+                self.add(page, SCHEMA.hasPart, self.iri("work", work.key, version.key))
+        for education in self.dataset.records("education"):
+            if education.get("thesis") is not None:
+                self.add(page, SCHEMA.hasPart, self.iri("thesis", education.key))
+        for patent in self.dataset.records("patents"):
+            self.add(page, SCHEMA.hasPart, self.iri("patent", patent.key))
