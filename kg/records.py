@@ -171,9 +171,9 @@ def _compose(path: Path) -> yaml.Node:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         what = error.problem or str(error)
-        hint = (
-            " (YAML indentation must use spaces, not tabs)" if "\t" in what or "tab" in what else ""
-        )
+        lines = text.splitlines()
+        offending = lines[line - 1] if 0 < line <= len(lines) else ""
+        hint = " (a tab character: YAML indents with spaces only)" if "\t" in offending else ""
         raise LoadError(f"{display}:{line}: YAML syntax error: {what}{hint}") from None
     except yaml.YAMLError as error:
         raise LoadError(f"{display}: YAML error: {error}") from None
@@ -424,6 +424,9 @@ class _Reader:
             self.fail(
                 file, _line(node), record, name, f"{name!r} must be a single value, not a {shape}"
             )
+            return None
+        if node.tag not in STANDARD_TAGS:
+            self.fail(file, _line(node), record, name, f"YAML tag {node.tag!r} is not allowed")
             return None
         text = str(node.value)
         problem = _text_problem(text)
