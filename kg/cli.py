@@ -140,6 +140,322 @@ def doctor(data: Path) -> None:
     click.echo(f"{data}: nothing suspicious", err=True)
 
 
+@cli.command()
+@data_option
+@base_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write the script block to FILE instead of stdout.",
+)
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="PAGE.html",
+    help="Put the block between <!-- kg:jsonld:start --> and <!-- kg:jsonld:end --> in an "
+    "existing page (markers are added before </head> if absent); nothing else changes.",
+)
+@click.option(
+    "--page",
+    type=click.Choice(["profile", "publications"]),
+    default="profile",
+    show_default=True,
+    help="profile: a ProfilePage about the researcher with the works; publications: the works.",
+)
+def embed(data: Path, base: str | None, out: Path | None, into: Path | None, page: str) -> None:
+    """Print the public graph as a JSON-LD <script> block for a homepage.
+
+    schema.org terms as a simple nested tree, the same node IRIs as the graph, nothing
+    private, and every string escaped so no title can close the script element.
+
+    Example:
+
+        kg embed --into site/index.html
+
+        kg embed --page publications > publications-jsonld.html
+    """
+    from kg.embed import embed as make_embed
+
+    if out is not None and into is not None:
+        raise click.UsageError("give --out FILE or --into PAGE.html, not both")
+    with reporting():
+        result = make_embed(data, base=base, page=page, out=out, into=into)
+    if into is not None:
+        click.echo(f"{into}: {'updated' if result.written else 'unchanged'}", err=True)
+    elif out is not None:
+        click.echo(str(out))
+    else:
+        click.echo(result.block)
+
+
+@cli.group(name="query")
+def query_group() -> None:
+    """Answer questions from the graph with the bundled SPARQL queries.
+
+    A query runs locally on the records in --data (or an exported --graph-file), or with
+    --endpoint on any SPARQL 1.1 endpoint: Oxigraph, Fuseki, GraphDB, Virtuoso.
+
+    Example:
+
+        kg query run coauthors_by_joint_works --param name="Samek W"
+    """
+
+
+@query_group.command(name="list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: an array of {name, summary, params, columns}.",
+)
+def query_list(fmt: str) -> None:
+    """List the bundled queries: name, parameters with defaults, and what each answers.
+
+    Example:
+
+        kg query list --format json
+    """
+    from kg import query as queries
+
+    with reporting():
+        click.echo(queries.format_catalogue(fmt), nl=False)
+
+
+@query_group.command(name="show")
+@click.argument("name", metavar="NAME|FILE.rq")
+def query_show(name: str) -> None:
+    """Print a query with its #+ header (summary, parameters, columns).
+
+    Example:
+
+        kg query show publications_list
+    """
+    from kg import query as queries
+
+    with reporting():
+        text = queries.load(name).text
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@query_group.command(name="run")
+@click.argument("name", metavar="NAME|FILE.rq")
+@click.option(
+    "--param",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value, bound as an RDF term; repeat for several.",
+)
+@data_option
+@click.option(
+    "--graph-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Query an exported graph (kg.ttl, kg.nt, kg.jsonld) instead of --data.",
+)
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint.")
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="With --endpoint: query only this named graph (sent as default-graph-uri).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the endpoint.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle"]),
+    help="table (the default), csv, tsv, json (SPARQL 1.1 results); turtle for CONSTRUCT.",
+)
+def query_run(
+    name: str,
+    assignments: tuple[str, ...],
+    data: Path,
+    graph_file: Path | None,
+    endpoint: str | None,
+    graph: str | None,
+    timeout: int,
+    fmt: str | None,
+) -> None:
+    """Run a bundled query by name, or a query file, and print its answer.
+
+    Rows go to stdout (a CONSTRUCT query gives Turtle), their count to stderr.
+
+    Example:
+
+    \b
+        kg query run projects_active_in_year --param year=2021 --format csv
+        kg query run publications_list --graph https://lapuschkin.com/kg/ \\
+            --endpoint http://localhost:7878/query
+    """
+    from kg import query as queries
+
+    with reporting():
+        result = queries.run(
+            name,
+            queries.parse_assignments(assignments),
+            data=data,
+            graph_file=graph_file,
+            endpoint=endpoint,
+            graph=graph,
+            timeout=timeout,
+        )
+        text = queries.format_result(result, fmt)
+    click.echo(text, nl=False)
+    if result.graph is not None:
+        click.echo(f"{len(result.graph)} triples", err=True)
+    elif result.boolean is None:
+        click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", err=True)
+
+
+class _PushProgress:
+    """Bytes uploaded, as a bar on stderr for pushes of 4 MiB or more; made only on a terminal,
+    so cron jobs and pipes stay silent."""
+
+    LARGE = 4 << 20
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.LARGE:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Pushing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command(name="push")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's base URL; fuseki: the dataset URL, graphdb: the repository URL, "
+    "generic: the SPARQL endpoint.",
+)
+@click.option("--graph", required=True, metavar="IRI", help="The named graph to replace.")
+@click.option(
+    "--preset",
+    type=click.Choice(["oxigraph", "fuseki", "graphdb", "virtuoso", "generic"]),
+    default="generic",
+    show_default=True,
+    help="The kind of store: gives its query, update and Graph Store Protocol URLs.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="gsp: a Graph Store Protocol PUT into a staging graph; update: batched INSERT DATA "
+    "into it. Then one MOVE onto --graph.",
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The data folder to validate and push.  [default: data]",
+)
+@click.option(
+    "--file",
+    "rdf_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Push an exported graph (kg.nt, kg.ttl) instead of --data; it is validated too.",
+)
+@base_option
+@click.option("--query-url", metavar="URL", help="Override the preset's SPARQL query URL.")
+@click.option("--update-url", metavar="URL", help="Override the preset's SPARQL update URL.")
+@click.option("--gsp-url", metavar="URL", help="Override the preset's Graph Store Protocol URL.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="TRIPLES",
+    help="Triples per INSERT DATA with --method update.  [default: 10000; virtuoso: 1000]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long one request may wait for the store's answer.",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and print the plan; send nothing.")
+def push_command(
+    endpoint: str,
+    graph: str,
+    preset: str,
+    method: str,
+    data: Path | None,
+    rdf_file: Path | None,
+    base: str | None,
+    query_url: str | None,
+    update_url: str | None,
+    gsp_url: str | None,
+    batch_size: int | None,
+    timeout: float,
+    dry_run: bool,
+) -> None:
+    """Replace a named graph in a triple store with the validated graph, atomically.
+
+    The graph goes into a staging graph, then one SPARQL Update MOVE puts it onto --graph:
+    readers see the old graph or the new one, never a part. The data is validated before
+    anything is sent, and the graph's triples are counted afterwards. Credentials come from
+    KG_PUSH_USER and KG_PUSH_PASSWORD, or ~/.netrc; never from options. Exit code 0: pushed;
+    1: invalid data or a failed push (the graph is unchanged); 2: usage error.
+
+    Example:
+
+    \b
+        kg push --endpoint http://localhost:7878 --preset oxigraph \\
+            --graph https://lapuschkin.com/kg/
+    """
+    from kg.push import Settings, push
+
+    progress = _PushProgress() if sys.stderr.isatty() else None
+    with reporting():
+        try:
+            result = push(
+                endpoint,
+                graph,
+                preset=preset,
+                method=method,
+                data=data,
+                file=rdf_file,
+                base=base,
+                query_url=query_url,
+                update_url=update_url,
+                gsp_url=gsp_url,
+                dry_run=dry_run,
+                settings=Settings(timeout=timeout, batch_size=batch_size),
+                progress=progress,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+    if result.dry_run:
+        click.echo("\n".join(result.describe()))
+        click.echo("dry run: valid, nothing sent", err=True)
+        return
+    click.echo(
+        f"pushed {result.triples} triples to <{result.graph}> "
+        f"({result.method}, {result.seconds:.1f} s)",
+        err=True,
+    )
+
+
 def main() -> None:
     """Console entry point; an interrupt ends quietly with the shell's usual code."""
     try:

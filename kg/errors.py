@@ -72,3 +72,33 @@ class ValidationFailed(KgError):
         self.problems = problems
         count = len(problems)
         super().__init__(f"{count} SHACL violation{'s' if count != 1 else ''}")
+
+
+class EmbedError(KgError):
+    """The JSON-LD block cannot go into the page: no `</head>` and no markers, or markers that
+    are missing their partner, duplicated or out of order. Nothing is written.
+    """
+
+    exit_code = 1
+
+
+class QueryError(KgError):
+    """A query cannot be run. Exit code 2 for a usage error (unknown query or parameter, a
+    value of the wrong type, a malformed query file); 1 when the endpoint fails or times out.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class PushError(KgError):
+    """A push failed or could not start (DESIGN.md §7). Exit code 1 when the store is
+    unreachable, refuses the data, or holds something other than the export afterwards; 2 for
+    a usage error (a bad URL or graph IRI, a preset without the URL the method needs).
+    The message never contains credentials.
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -766,11 +766,20 @@ class _Mapper:
         researcher = self.dataset.collections["people"][self.dataset.researcher]
         page = self.node(self.iri("profile"), researcher, SCHEMA.ProfilePage)
         self.add(page, SCHEMA.mainEntity, self.graph.researcher)
-        for work in self.dataset.records("works"):
-            for version in work.get("versions", []):
-                self.add(page, SCHEMA.hasPart, self.iri("work", work.key, version.key))
-        for education in self.dataset.records("education"):
-            if education.get("thesis") is not None:
-                self.add(page, SCHEMA.hasPart, self.iri("thesis", education.key))
-        for patent in self.dataset.records("patents"):
-            self.add(page, SCHEMA.hasPart, self.iri("patent", patent.key))
+        parts = [
+            *(
+                self.iri("work", work.key, version.key)
+                for work in self.dataset.records("works")
+                for version in work.get("versions", [])
+            ),
+            *(
+                self.iri("thesis", education.key)
+                for education in self.dataset.records("education")
+                if education.get("thesis") is not None
+            ),
+            *(self.iri("patent", patent.key) for patent in self.dataset.records("patents")),
+        ]
+        public = {subject for subject, _, _ in self.graph.triples}
+        for part in parts:
+            if part in public:  # only what the public graph itself holds
+                self.add(page, SCHEMA.hasPart, part)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kg.errors import ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
+from kg.homepage import render_homepage
 from kg.records import Dataset, load_dataset
 from kg.serialize import FORMATS, write_files
 from kg.validate import check_graph
@@ -66,6 +67,7 @@ def build(
         out / f"{OUTPUT_NAME}.{extension}": writer(graph.triples)
         for extension, writer in FORMATS.items()
     }
+    contents[out / "index.html"] = render_homepage(graph)  # public graph only, with the embed
     if private:
         everything = graph.triples | graph.private_triples
         contents.update(

@@ -29,6 +29,7 @@ __all__ = [
     "to_jsonld",
     "to_ntriples",
     "to_turtle",
+    "write_bytes_atomically",
     "write_files",
 ]
 
@@ -195,3 +196,26 @@ def write_files(contents: Mapping[Path, str]) -> None:
         for temporary, _ in staged:
             if temporary.exists():
                 temporary.unlink()
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Replace one file with `data`, exactly these bytes, through a temporary file and a rename.
+
+    For files kg edits rather than generates (`kg embed --into PAGE.html`): no newline or
+    encoding translation, so bytes kg does not own stay as they were, and the file keeps its
+    permissions. A reader sees the old page or the new one, never half of either.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise KgError(f"cannot write {error.filename or path}: {error.strerror}") from None
+    finally:
+        if temporary.exists():
+            temporary.unlink()

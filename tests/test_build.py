@@ -1,4 +1,5 @@
-"""`kg build`: three formats, one graph, no blank nodes, byte-identical rebuilds."""
+"""`kg build`: three formats, one graph, no blank nodes, byte-identical rebuilds, and the
+homepage (out/index.html) generated from the same graph."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from kg import build
 from kg.cli import cli
 from tests.conftest import DATA
 
-FILES = ("kg.ttl", "kg.jsonld", "kg.nt")
+GRAPH_FILES = ("kg.ttl", "kg.jsonld", "kg.nt")
+FILES = (*GRAPH_FILES, "index.html")
 
 
 def rdflib_graph(path: Path) -> Graph:
@@ -25,12 +27,12 @@ def rdflib_graph(path: Path) -> Graph:
     )
 
 
-def test_build_writes_the_three_files(built: Path) -> None:
+def test_build_writes_the_three_files_and_the_homepage(built: Path) -> None:
     assert sorted(path.name for path in built.iterdir()) == sorted(FILES)
 
 
 def test_rdflib_reads_the_three_files_as_one_graph(built: Path) -> None:
-    turtle, ntriples, json_ld = (rdflib_graph(built / name) for name in FILES)
+    turtle, ntriples, json_ld = (rdflib_graph(built / name) for name in GRAPH_FILES)
     assert len(turtle) > 5000
     assert isomorphic(turtle, ntriples)
     assert isomorphic(turtle, json_ld)

@@ -1,0 +1,564 @@
+"""The homepage embed: the public graph as one schema.org JSON-LD tree (DESIGN.md §8).
+
+Search engines read a homepage's `<script type="application/ld+json">` as a simple nested
+tree in schema.org terms, so the embed is one: a `ProfilePage` whose `mainEntity` is the
+researcher and whose `hasPart` are the works, each with its `author` array in printed order.
+
+The tree is cut from the public graph, never built from the records: every node carries the
+`@id` it has in the graph and every property is a triple of the graph, so nothing private can
+slip in, and the embed expanded with the official schema.org context is a subset of `kg.ttl`.
+That is why values are written as that context reads them: dates as plain strings (it types
+every date property `schema:Date`, as the graph does), `url`, `sameAs` and `codeRepository` as
+plain strings (it reads them as IRIs), every other link as a node object with its `@id`.
+
+`insert_block` puts the script between two marker comments of an existing page and leaves
+every other byte of the page alone; `embed` is the whole job for `kg embed`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import EmbedError, KgError
+from kg.graph import KnowledgeGraph
+from kg.serialize import write_bytes_atomically, write_files
+from kg.vocab import KG, PRO, RDF, SCHEMA, XSD
+
+__all__ = [
+    "END_MARKER",
+    "PAGES",
+    "START_MARKER",
+    "EmbedResult",
+    "GraphView",
+    "embed",
+    "insert_block",
+    "jsonld_tree",
+    "script_block",
+]
+
+SCHEMA_ORG_CONTEXT = "https://schema.org"
+START_MARKER = "<!-- kg:jsonld:start -->"
+END_MARKER = "<!-- kg:jsonld:end -->"
+PAGES = ("profile", "publications")
+
+# Terms the official context reads as IRIs (`"@type": "@id"`): a plain string is enough.
+IRI_TERMS = frozenset({"url", "sameAs", "codeRepository"})
+# Types too general to name when the node has a more specific one (Organization + School).
+GENERAL_TYPES = frozenset({SCHEMA.Thing, SCHEMA.CreativeWork, SCHEMA.Organization})
+# Characters that could end the script element or start a comment in it, escaped as JSON
+# allows inside strings (they never occur outside strings); U+2028/9 for JavaScript readers.
+SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+Json = Any
+Builder = Callable[[URIRef], Json]
+
+
+def _node_key(term: Node) -> tuple[int, str]:
+    return (1 if isinstance(term, Literal) else 0, str(term))
+
+
+class GraphView:
+    """The public triples indexed by subject, with the ordered authors of each document.
+
+    Shared by the embed and the homepage, so both show exactly what the public graph says.
+    """
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.base = graph.base
+        self.researcher = graph.researcher
+        index: dict[URIRef, dict[URIRef, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for subject, predicate, value in graph.triples:
+            index[subject][predicate].append(value)
+        for predicates in index.values():
+            for values in predicates.values():
+                values.sort(key=_node_key)
+        self._index = index
+        self._agents: dict[tuple[URIRef, URIRef], list[tuple[int, URIRef, str]]] = defaultdict(list)
+        for role_node in self.subjects(RDF.type, PRO.RoleInTime):
+            document, role = (
+                self.ref(role_node, PRO.relatesToDocument),
+                self.ref(role_node, PRO.withRole),
+            )
+            person, rank = self.ref(role_node, PRO.isHeldBy), self.value(role_node, KG.rank)
+            if document is None or role is None or person is None or rank is None:
+                continue
+            printed = self.text(role_node, KG.printedName) or self.text(person, SCHEMA.name)
+            self._agents[(document, role)].append((int(str(rank)), person, printed or ""))
+        for agents in self._agents.values():
+            agents.sort()
+
+    def values(self, subject: URIRef, predicate: URIRef) -> list[Node]:
+        return list(self._index.get(subject, {}).get(predicate, []))
+
+    def value(self, subject: URIRef, predicate: URIRef) -> Node | None:
+        found = self.values(subject, predicate)
+        return found[0] if found else None
+
+    def refs(self, subject: URIRef, predicate: URIRef) -> list[URIRef]:
+        return [v for v in self.values(subject, predicate) if isinstance(v, URIRef)]
+
+    def ref(self, subject: URIRef, predicate: URIRef) -> URIRef | None:
+        found = self.refs(subject, predicate)
+        return found[0] if found else None
+
+    def texts(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        return [str(v) for v in self.values(subject, predicate) if isinstance(v, Literal)]
+
+    def text(self, subject: URIRef, predicate: URIRef) -> str | None:
+        found = self.texts(subject, predicate)
+        return found[0] if found else None
+
+    def types(self, subject: URIRef) -> set[URIRef]:
+        return set(self.refs(subject, RDF.type))
+
+    def predicates(self, subject: URIRef) -> list[URIRef]:
+        return sorted(self._index.get(subject, {}))
+
+    def subjects(self, predicate: URIRef, value: Node) -> list[URIRef]:
+        return sorted(
+            subject
+            for subject, predicates in self._index.items()
+            if value in predicates.get(predicate, ())
+        )
+
+    def agents(self, document: URIRef, role: URIRef = PRO.author) -> list[tuple[URIRef, str]]:
+        """(person, name as printed) in printed order, from the PRO roles' `kg:rank`.
+
+        A document linked by `schema:author`/`schema:editor` without roles (a thesis) gets those
+        people after the ranked ones, in IRI order.
+        """
+        ranked = [
+            (person, printed) for _, person, printed in self._agents.get((document, role), [])
+        ]
+        link = SCHEMA.editor if role == PRO.editor else SCHEMA.author
+        seen = {person for person, _ in ranked}
+        extra = [
+            (person, self.text(person, SCHEMA.name) or "")
+            for person in self.refs(document, link)
+            if person not in seen
+        ]
+        return ranked + extra
+
+    @cached_property
+    def page(self) -> URIRef:
+        """The researcher's `ProfilePage` node (kg.graph adds it to every graph)."""
+        for page in self.subjects(SCHEMA.mainEntity, self.researcher):
+            if SCHEMA.ProfilePage in self.types(page):
+                return page
+        raise KgError("the graph has no schema:ProfilePage for the researcher")
+
+    @cached_property
+    def parts(self) -> tuple[URIRef, ...]:
+        """Every part of the profile page, newest first: versions, theses, patent families."""
+        parts = self.refs(self.page, SCHEMA.hasPart)
+        by_title = sorted(parts, key=lambda part: (self.text(part, SCHEMA.name) or "", part))
+        return tuple(sorted(by_title, key=self.date, reverse=True))  # stable: titles stay
+
+    def works(self) -> list[URIRef]:
+        return list(self.parts)
+
+    def date(self, subject: URIRef) -> str:
+        """The publication date of a work; for a patent family, its earliest document's."""
+        found = self.text(subject, SCHEMA.datePublished)
+        if found:
+            return found
+        dates = [
+            self.text(example, SCHEMA.datePublished) or ""
+            for example in self.refs(subject, SCHEMA.workExample)
+        ]
+        return min((d for d in dates if d), default="")
+
+
+def _literal(value: Literal) -> Json:
+    """A literal as the official schema.org context reads it back (see the module docstring)."""
+    datatype = value.datatype
+    if value.language:
+        return {"@value": str(value), "@language": value.language}
+    if datatype is None or datatype in (XSD.string, SCHEMA.Date):
+        return str(value)
+    if datatype == XSD.integer:
+        return int(str(value))
+    if datatype == XSD.boolean:
+        return str(value) in ("true", "1")
+    return {"@value": str(value), "@type": str(datatype)}
+
+
+class _Tree:
+    """Builds node objects: `@id`, schema.org `@type`, then the named properties in order."""
+
+    def __init__(self, view: GraphView) -> None:
+        self.view = view
+
+    def node(
+        self,
+        subject: URIRef,
+        fields: Iterable[str],
+        nested: Mapping[str, Builder] | None = None,
+        arrays: Iterable[str] = (),
+    ) -> dict[str, Json]:
+        nested = nested or {}
+        result: dict[str, Json] = {"@id": str(subject)}
+        types = self.types(subject)
+        if types:
+            result["@type"] = types[0] if len(types) == 1 else types
+        for name in fields:
+            builder = nested.get(name)
+            values = [
+                self.value(name, value, builder)
+                for value in self.view.values(subject, SCHEMA[name])
+            ]
+            if values:
+                result[name] = values if len(values) > 1 or name in arrays else values[0]
+        return result
+
+    def types(self, subject: URIRef) -> list[str]:
+        """The node's schema.org types (never FaBiO or PRO), the most specific ones."""
+        schema_types = {t for t in self.view.types(subject) if t.startswith(str(SCHEMA))}
+        specific = schema_types - GENERAL_TYPES or schema_types
+        return sorted(t[len(str(SCHEMA)) :] for t in specific)
+
+    def value(self, name: str, value: Node, builder: Builder | None) -> Json:
+        if isinstance(value, Literal):
+            return _literal(value)
+        if not isinstance(value, URIRef):
+            raise KgError(f"blank node in the public graph under {name}")
+        if builder is not None:
+            return builder(value)
+        return str(value) if name in IRI_TERMS else {"@id": str(value)}
+
+    # --- people and organizations -------------------------------------------------------
+
+    def researcher(self, person: URIRef) -> dict[str, Json]:
+        """The researcher, with the career parts Google's profile guidance recommends."""
+        view = self.view
+        printed = {
+            name
+            for role_node in view.subjects(PRO.isHeldBy, person)
+            for name in view.texts(role_node, KG.printedName)
+        }
+        tree = self.node(
+            person,
+            (
+                "name",
+                "honorificPrefix",
+                "givenName",
+                "familyName",
+                "alternateName",
+                "jobTitle",
+                "description",
+                "email",
+                "affiliation",
+                "sameAs",
+                "worksFor",
+                "alumniOf",
+                "hasCredential",
+                "memberOf",
+                "award",
+                "knowsAbout",
+                "knowsLanguage",
+            ),
+            {
+                "affiliation": self.organization,
+                "worksFor": self.position,
+                "alumniOf": self.study,
+                "hasCredential": self.credential,
+                "memberOf": self.membership,
+                "knowsAbout": lambda skill: self.node(skill, ("name", "description")),
+                "knowsLanguage": self.language,
+            },
+        )
+        # The birth name first, then the forms printed in author lists ("Bach S").
+        names = view.texts(person, SCHEMA.alternateName)
+        if names:
+            ordered = sorted(names, key=lambda name: (name in printed, name))
+            tree["alternateName"] = ordered if len(ordered) > 1 else ordered[0]
+        return tree
+
+    def person(self, person: URIRef) -> dict[str, Json]:
+        return self.node(person, ("name",))
+
+    def organization(self, organization: URIRef) -> dict[str, Json]:
+        # No `location`: a school's town can give away a birthplace (DESIGN.md §5).
+        return self.node(organization, ("name", "alternateName", "url"))
+
+    def position(self, role: URIRef) -> dict[str, Json]:
+        return self.node(
+            role, ("roleName", "startDate", "endDate", "worksFor"), {"worksFor": self.organization}
+        )
+
+    def study(self, role: URIRef) -> dict[str, Json]:
+        return self.node(
+            role, ("roleName", "startDate", "endDate", "alumniOf"), {"alumniOf": self.organization}
+        )
+
+    def credential(self, credential: URIRef) -> dict[str, Json]:
+        return self.node(
+            credential,
+            (
+                "name",
+                "credentialCategory",
+                "educationalLevel",
+                "description",
+                "dateCreated",
+                "recognizedBy",
+            ),
+            {"recognizedBy": self.organization},
+        )
+
+    def membership(self, role: URIRef) -> dict[str, Json]:
+        project = ("name", "alternateName", "url", "foundingDate", "dissolutionDate")
+        return self.node(
+            role,
+            ("roleName", "startDate", "endDate", "memberOf"),
+            {"memberOf": lambda node: self.node(node, project)},
+        )
+
+    def language(self, role: URIRef) -> dict[str, Json]:
+        return self.node(
+            role,
+            ("roleName", "knowsLanguage"),
+            {"knowsLanguage": lambda node: self.node(node, ("name", "alternateName"))},
+        )
+
+    # --- works --------------------------------------------------------------------------
+
+    def work(self, subject: URIRef) -> dict[str, Json]:
+        """A version (ScholarlyArticle, Chapter, Book), a thesis or a patent family."""
+        tree = self.node(
+            subject,
+            (
+                "name",
+                "author",
+                "editor",
+                "creator",
+                "datePublished",
+                "isPartOf",
+                "publisher",
+                "inSupportOf",
+                "sourceOrganization",
+                "pagination",
+                "pageStart",
+                "pageEnd",
+                "identifier",
+                "isbn",
+                "hasPart",
+                "url",
+                "sameAs",
+                "citation",
+                "award",
+                "isAccessibleForFree",
+                "conditionsOfAccess",
+                "creativeWorkStatus",
+                "exampleOfWork",
+                "workExample",
+            ),
+            {
+                "author": self.person,
+                "editor": self.person,
+                "creator": self.person,
+                "isPartOf": self.container,
+                "publisher": self.organization,
+                "sourceOrganization": self.organization,
+                "hasPart": lambda part: self.node(part, ("name", "isbn")),
+                "citation": lambda link: self.node(link, ("name", "url", "codeRepository")),
+                "exampleOfWork": lambda work: self.node(work, ("name",)),
+                "workExample": self.patent_document,
+            },
+            arrays=("author", "editor", "creator"),
+        )
+        # Author order is the printed order (DESIGN.md §3), kept by the PRO ranks.
+        for name, role in (("author", PRO.author), ("editor", PRO.editor)):
+            if name in tree:
+                tree[name] = [self.person(person) for person, _ in self.view.agents(subject, role)]
+        return tree
+
+    def container(self, subject: URIRef) -> dict[str, Json]:
+        """Issue → volume → journal, proceedings → series, a book: the `isPartOf` chain."""
+        return self.node(
+            subject,
+            (
+                "name",
+                "alternateName",
+                "volumeNumber",
+                "issueNumber",
+                "issn",
+                "isbn",
+                "datePublished",
+                "publisher",
+                "isPartOf",
+            ),
+            {"publisher": self.organization, "isPartOf": self.container},
+        )
+
+    def patent_document(self, subject: URIRef) -> dict[str, Json]:
+        return self.node(
+            subject,
+            ("name", "identifier", "datePublished", "creativeWorkStatus", "spatialCoverage"),
+            {"spatialCoverage": lambda place: self.node(place, ("name",))},
+        )
+
+
+def jsonld_tree(graph: KnowledgeGraph, page: str = "profile") -> Json:
+    """The embed as a JSON-compatible value.
+
+    `profile`: one `ProfilePage` object (Google's profile-page guidance). `publications`: a
+    plain array of the works, each with its own `@context`, for a publications page; neither
+    `@graph` nor an `ItemList`, which many consumers do not read.
+    """
+    if page not in PAGES:
+        raise EmbedError(f"unknown page {page!r}; choose one of {', '.join(PAGES)}")
+    view = GraphView(graph)
+    tree = _Tree(view)
+    works = [tree.work(work) for work in view.works()]
+    if page == "publications":
+        return [{"@context": SCHEMA_ORG_CONTEXT, **work} for work in works]
+    profile = tree.node(view.page, ())
+    return {
+        "@context": SCHEMA_ORG_CONTEXT,
+        **profile,
+        "mainEntity": tree.researcher(view.researcher),
+        "hasPart": works,
+    }
+
+
+def script_block(graph: KnowledgeGraph, page: str = "profile", ascii_only: bool = False) -> str:
+    """The `<script type="application/ld+json">` element, safe to paste into any HTML page.
+
+    `<`, `>`, `&` (and U+2028/9) are escaped as `\\u003c` … inside the JSON strings, so no
+    title can close the element or open a comment; `ascii_only` escapes every non-ASCII
+    character too, for pages not in UTF-8.
+    """
+    text = json.dumps(jsonld_tree(graph, page), ensure_ascii=ascii_only, indent=1)
+    for character, escape in SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+# --- putting the block into a page --------------------------------------------------------
+
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+# Outside JSON strings the block is ASCII, so any other character is escaped JSON-style.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def page_is_utf8(page: bytes) -> bool:
+    """True when the page decodes as UTF-8 and declares no other charset in its head."""
+    if page.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        page.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    declared = _CHARSET.search(page[:4096])
+    return declared is None or declared.group(1).lower().replace(b"_", b"-") in (
+        b"utf-8",
+        b"utf8",
+    )
+
+
+def insert_block(page: bytes, block: str, name: str = "the page") -> bytes:
+    """The page with `block` between the markers; every byte outside them stays as it was.
+
+    Without markers they are inserted, with the block, just before `</head>` (on a line of
+    their own, indented like `</head>`). Line endings and encoding (UTF-8, else ASCII-only
+    JSON) follow the bytes outside the markers, so running this twice gives the same bytes.
+    """
+    if page.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EmbedError(f"{name} is UTF-16; save it as UTF-8 to embed JSON-LD")
+    start, end = START_MARKER.encode(), END_MARKER.encode()
+    starts, ends = page.count(start), page.count(end)
+    if starts == 0 and ends == 0:
+        head_end = _HEAD_END.search(page)
+        if head_end is None:
+            raise EmbedError(
+                f"{name} has no </head> and no {START_MARKER} … {END_MARKER} markers; "
+                "add the two markers where the JSON-LD should go"
+            )
+        at = head_end.start()
+        newline = _newline(page)
+        indent = page[page.rfind(b"\n", 0, at) + 1 : at]
+        indent = b"" if indent.strip() else indent
+        body = start + _body(block, page, newline) + end + newline + indent
+        return page[:at] + body + page[at:]
+    if starts != 1 or ends != 1:
+        raise EmbedError(
+            f"{name} has {starts} {START_MARKER} and {ends} {END_MARKER} markers; "
+            "keep exactly one of each"
+        )
+    begin, finish = page.index(start) + len(start), page.index(end)
+    if finish < begin:
+        raise EmbedError(f"{name}: {END_MARKER} comes before {START_MARKER}; swap them")
+    outside = page[:begin] + page[finish:]
+    return page[:begin] + _body(block, outside, _newline(outside)) + page[finish:]
+
+
+def _newline(page: bytes) -> bytes:
+    return b"\r\n" if b"\r\n" in page else b"\n"
+
+
+def _body(block: str, page: bytes, newline: bytes) -> bytes:
+    """The block as bytes for this page: its line endings, and ASCII unless it is UTF-8."""
+    if not page_is_utf8(page):
+        block = _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], block)
+    return newline + block.replace("\n", newline.decode()).encode("utf-8") + newline
+
+
+@dataclass(frozen=True)
+class EmbedResult:
+    """What `embed` made: the script block, and the file it wrote (None: nothing written)."""
+
+    block: str
+    written: Path | None
+
+
+def embed(
+    data: Path | str,
+    *,
+    base: str | None = None,
+    page: str = "profile",
+    out: Path | str | None = None,
+    into: Path | str | None = None,
+) -> EmbedResult:
+    """Validate the records, then make the JSON-LD block; write it to `out` or into `into`.
+
+    `into` names an existing HTML page: the block goes between its markers (see
+    `insert_block`) and the page is replaced atomically, only if its bytes change.
+    """
+    # Imported here: kg.pipeline imports kg.homepage, which imports this module.
+    from kg.pipeline import validate_data
+
+    graph = validate_data(data, base=base)
+    if into is not None:
+        target = Path(into).resolve()
+        try:
+            original = target.read_bytes()
+        except OSError as error:
+            raise EmbedError(f"cannot read {into}: {error.strerror}") from None
+        block = script_block(graph, page)
+        updated = insert_block(original, block, str(into))
+        if updated == original:
+            return EmbedResult(block, None)
+        write_bytes_atomically(target, updated)
+        return EmbedResult(block, Path(into))
+    block = script_block(graph, page)
+    if out is not None:
+        write_files({Path(out): block + "\n"})
+        return EmbedResult(block, Path(out))
+    return EmbedResult(block, None)
