@@ -99,7 +99,14 @@ def build(data: Path, out: Path, base: str | None, private: bool) -> None:
 @data_option
 @base_option
 @click.option("--private", is_flag=True, help="Also validate the graph with personal data.")
-def validate(data: Path, base: str | None, private: bool) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["kg", "pyshacl"]),
+    default="kg",
+    show_default=True,
+    help="kg's compiled SHACL engine, or pySHACL as the reference (slower, same report).",
+)
+def validate(data: Path, base: str | None, private: bool, engine: str) -> None:
     """Check the records and the graph against the SHACL shapes.
 
     Prints one line per problem, "file:line record field: message", on stderr.
@@ -110,7 +117,7 @@ def validate(data: Path, base: str | None, private: bool) -> None:
         kg validate --data data
     """
     with reporting():
-        graph = pipeline.validate_data(data, base=base, private=private)
+        graph = pipeline.validate_data(data, base=base, private=private, engine=engine)
     click.echo(f"{data}: conforms ({len(graph)} triples)", err=True)
 
 

@@ -26,12 +26,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
 from kg.errors import EmbedError, KgError
 from kg.graph import KnowledgeGraph
 from kg.serialize import write_bytes_atomically, write_files
+from kg.terms import IRI, Literal, Term
 from kg.vocab import KG, PRO, RDF, SCHEMA, XSD
 
 __all__ = [
@@ -66,10 +64,10 @@ SCRIPT_ESCAPES = {
 }
 
 Json = Any
-Builder = Callable[[URIRef], Json]
+Builder = Callable[[IRI], Json]
 
 
-def _node_key(term: Node) -> tuple[int, str]:
+def _node_key(term: Term) -> tuple[int, str]:
     return (1 if isinstance(term, Literal) else 0, str(term))
 
 
@@ -82,14 +80,14 @@ class GraphView:
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.base = graph.base
         self.researcher = graph.researcher
-        index: dict[URIRef, dict[URIRef, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        index: dict[IRI, dict[IRI, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for subject, predicate, value in graph.triples:
             index[subject][predicate].append(value)
         for predicates in index.values():
             for values in predicates.values():
                 values.sort(key=_node_key)
         self._index = index
-        self._agents: dict[tuple[URIRef, URIRef], list[tuple[int, URIRef, str]]] = defaultdict(list)
+        self._agents: dict[tuple[IRI, IRI], list[tuple[int, IRI, str]]] = defaultdict(list)
         for role_node in self.subjects(RDF.type, PRO.RoleInTime):
             document, role = (
                 self.ref(role_node, PRO.relatesToDocument),
@@ -103,41 +101,41 @@ class GraphView:
         for agents in self._agents.values():
             agents.sort()
 
-    def values(self, subject: URIRef, predicate: URIRef) -> list[Node]:
+    def values(self, subject: IRI, predicate: IRI) -> list[Term]:
         return list(self._index.get(subject, {}).get(predicate, []))
 
-    def value(self, subject: URIRef, predicate: URIRef) -> Node | None:
+    def value(self, subject: IRI, predicate: IRI) -> Term | None:
         found = self.values(subject, predicate)
         return found[0] if found else None
 
-    def refs(self, subject: URIRef, predicate: URIRef) -> list[URIRef]:
-        return [v for v in self.values(subject, predicate) if isinstance(v, URIRef)]
+    def refs(self, subject: IRI, predicate: IRI) -> list[IRI]:
+        return [v for v in self.values(subject, predicate) if isinstance(v, IRI)]
 
-    def ref(self, subject: URIRef, predicate: URIRef) -> URIRef | None:
+    def ref(self, subject: IRI, predicate: IRI) -> IRI | None:
         found = self.refs(subject, predicate)
         return found[0] if found else None
 
-    def texts(self, subject: URIRef, predicate: URIRef) -> list[str]:
+    def texts(self, subject: IRI, predicate: IRI) -> list[str]:
         return [str(v) for v in self.values(subject, predicate) if isinstance(v, Literal)]
 
-    def text(self, subject: URIRef, predicate: URIRef) -> str | None:
+    def text(self, subject: IRI, predicate: IRI) -> str | None:
         found = self.texts(subject, predicate)
         return found[0] if found else None
 
-    def types(self, subject: URIRef) -> set[URIRef]:
+    def types(self, subject: IRI) -> set[IRI]:
         return set(self.refs(subject, RDF.type))
 
-    def predicates(self, subject: URIRef) -> list[URIRef]:
+    def predicates(self, subject: IRI) -> list[IRI]:
         return sorted(self._index.get(subject, {}))
 
-    def subjects(self, predicate: URIRef, value: Node) -> list[URIRef]:
+    def subjects(self, predicate: IRI, value: Term) -> list[IRI]:
         return sorted(
             subject
             for subject, predicates in self._index.items()
             if value in predicates.get(predicate, ())
         )
 
-    def agents(self, document: URIRef, role: URIRef = PRO.author) -> list[tuple[URIRef, str]]:
+    def agents(self, document: IRI, role: IRI = PRO.author) -> list[tuple[IRI, str]]:
         """(person, name as printed) in printed order, from the PRO roles' `kg:rank`.
 
         A document linked by `schema:author`/`schema:editor` without roles (a thesis) gets those
@@ -156,7 +154,7 @@ class GraphView:
         return ranked + extra
 
     @cached_property
-    def page(self) -> URIRef:
+    def page(self) -> IRI:
         """The researcher's `ProfilePage` node (kg.graph adds it to every graph)."""
         for page in self.subjects(SCHEMA.mainEntity, self.researcher):
             if SCHEMA.ProfilePage in self.types(page):
@@ -164,16 +162,16 @@ class GraphView:
         raise KgError("the graph has no schema:ProfilePage for the researcher")
 
     @cached_property
-    def parts(self) -> tuple[URIRef, ...]:
+    def parts(self) -> tuple[IRI, ...]:
         """Every part of the profile page, newest first: versions, theses, patent families."""
         parts = self.refs(self.page, SCHEMA.hasPart)
         by_title = sorted(parts, key=lambda part: (self.text(part, SCHEMA.name) or "", part))
         return tuple(sorted(by_title, key=self.date, reverse=True))  # stable: titles stay
 
-    def works(self) -> list[URIRef]:
+    def works(self) -> list[IRI]:
         return list(self.parts)
 
-    def date(self, subject: URIRef) -> str:
+    def date(self, subject: IRI) -> str:
         """The publication date of a work; for a patent family, its earliest document's."""
         found = self.text(subject, SCHEMA.datePublished)
         if found:
@@ -207,7 +205,7 @@ class _Tree:
 
     def node(
         self,
-        subject: URIRef,
+        subject: IRI,
         fields: Iterable[str],
         nested: Mapping[str, Builder] | None = None,
         arrays: Iterable[str] = (),
@@ -227,16 +225,16 @@ class _Tree:
                 result[name] = values if len(values) > 1 or name in arrays else values[0]
         return result
 
-    def types(self, subject: URIRef) -> list[str]:
+    def types(self, subject: IRI) -> list[str]:
         """The node's schema.org types (never FaBiO or PRO), the most specific ones."""
         schema_types = {t for t in self.view.types(subject) if t.startswith(str(SCHEMA))}
         specific = schema_types - GENERAL_TYPES or schema_types
         return sorted(t[len(str(SCHEMA)) :] for t in specific)
 
-    def value(self, name: str, value: Node, builder: Builder | None) -> Json:
+    def value(self, name: str, value: Term, builder: Builder | None) -> Json:
         if isinstance(value, Literal):
             return _literal(value)
-        if not isinstance(value, URIRef):
+        if not isinstance(value, IRI):
             raise KgError(f"blank node in the public graph under {name}")
         if builder is not None:
             return builder(value)
@@ -244,7 +242,7 @@ class _Tree:
 
     # --- people and organizations -------------------------------------------------------
 
-    def researcher(self, person: URIRef) -> dict[str, Json]:
+    def researcher(self, person: IRI) -> dict[str, Json]:
         """The researcher, with the career parts Google's profile guidance recommends."""
         view = self.view
         printed = {
@@ -290,24 +288,24 @@ class _Tree:
             tree["alternateName"] = ordered if len(ordered) > 1 else ordered[0]
         return tree
 
-    def person(self, person: URIRef) -> dict[str, Json]:
+    def person(self, person: IRI) -> dict[str, Json]:
         return self.node(person, ("name",))
 
-    def organization(self, organization: URIRef) -> dict[str, Json]:
+    def organization(self, organization: IRI) -> dict[str, Json]:
         # No `location`: a school's town can give away a birthplace (DESIGN.md §5).
         return self.node(organization, ("name", "alternateName", "url"))
 
-    def position(self, role: URIRef) -> dict[str, Json]:
+    def position(self, role: IRI) -> dict[str, Json]:
         return self.node(
             role, ("roleName", "startDate", "endDate", "worksFor"), {"worksFor": self.organization}
         )
 
-    def study(self, role: URIRef) -> dict[str, Json]:
+    def study(self, role: IRI) -> dict[str, Json]:
         return self.node(
             role, ("roleName", "startDate", "endDate", "alumniOf"), {"alumniOf": self.organization}
         )
 
-    def credential(self, credential: URIRef) -> dict[str, Json]:
+    def credential(self, credential: IRI) -> dict[str, Json]:
         return self.node(
             credential,
             (
@@ -321,7 +319,7 @@ class _Tree:
             {"recognizedBy": self.organization},
         )
 
-    def membership(self, role: URIRef) -> dict[str, Json]:
+    def membership(self, role: IRI) -> dict[str, Json]:
         project = ("name", "alternateName", "url", "foundingDate", "dissolutionDate")
         return self.node(
             role,
@@ -329,7 +327,7 @@ class _Tree:
             {"memberOf": lambda node: self.node(node, project)},
         )
 
-    def language(self, role: URIRef) -> dict[str, Json]:
+    def language(self, role: IRI) -> dict[str, Json]:
         return self.node(
             role,
             ("roleName", "knowsLanguage"),
@@ -338,7 +336,7 @@ class _Tree:
 
     # --- works --------------------------------------------------------------------------
 
-    def work(self, subject: URIRef) -> dict[str, Json]:
+    def work(self, subject: IRI) -> dict[str, Json]:
         """A version (ScholarlyArticle, Chapter, Book), a thesis or a patent family."""
         tree = self.node(
             subject,
@@ -388,7 +386,7 @@ class _Tree:
                 tree[name] = [self.person(person) for person, _ in self.view.agents(subject, role)]
         return tree
 
-    def container(self, subject: URIRef) -> dict[str, Json]:
+    def container(self, subject: IRI) -> dict[str, Json]:
         """Issue → volume → journal, proceedings → series, a book: the `isPartOf` chain."""
         return self.node(
             subject,
@@ -406,7 +404,7 @@ class _Tree:
             {"publisher": self.organization, "isPartOf": self.container},
         )
 
-    def patent_document(self, subject: URIRef) -> dict[str, Json]:
+    def patent_document(self, subject: IRI) -> dict[str, Json]:
         return self.node(
             subject,
             ("name", "identifier", "datePublished", "creativeWorkStatus", "spatialCoverage"),

@@ -11,31 +11,38 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
-
 from kg.records import Agent, Dataset, Record
+from kg.terms import IRI, Literal, Term, Triple, to_rdflib
 from kg.vocab import FABIO, FOAF, FRAPO, FRBR, KG, PREFIXES, PRISM, PRO, RDF, RDFS, SCHEMA, XSD
 
 __all__ = ["KnowledgeGraph", "Origin", "Triple", "build_graph"]
 
-Triple = tuple[URIRef, URIRef, Node]
 
+class Origin(tuple[Record, str]):
+    """Where a node came from: its record and, for nodes made from one field, that field.
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a node came from: the file, line and label of its record, and the field."""
+    A tuple, made cheaply for every node; file, line and label are derived only when a
+    violation has to be located.
+    """
 
-    file: str
-    line: int
-    record: str
-    field: str
-    lines: tuple[tuple[str, int], ...] = ()
+    __slots__ = ()
+
+    def __new__(cls, record: Record, field: str = "") -> Origin:
+        return tuple.__new__(cls, (record, field))
+
+    @property
+    def record(self) -> Record:
+        return self[0]
+
+    @property
+    def field(self) -> str:
+        return self[1]
 
     def line_of(self, name: str) -> int:
-        return dict(self.lines).get(name, self.line)
+        return self[0].line_of(name)
 
 
 @dataclass
@@ -43,15 +50,16 @@ class KnowledgeGraph:
     """The mapped graph: public triples, private triples, and the origin of every node."""
 
     base: str
-    researcher: URIRef
+    researcher: IRI
     triples: set[Triple] = field(default_factory=set)
     private_triples: set[Triple] = field(default_factory=set)
-    origins: dict[URIRef, Origin] = field(default_factory=dict)
+    origins: dict[IRI, Origin] = field(default_factory=dict)
 
-    def public_graph(self) -> Graph:
+    def public_graph(self) -> Any:
+        """The public triples as an rdflib Graph (imports rdflib)."""
         return _to_graph(self.triples)
 
-    def private_graph(self) -> Graph:
+    def private_graph(self) -> Any:
         """Everything, personal data included: only for outputs whose name says private."""
         return _to_graph(self.triples | self.private_triples)
 
@@ -59,12 +67,14 @@ class KnowledgeGraph:
         return len(self.triples)
 
 
-def _to_graph(triples: Iterable[Triple]) -> Graph:
+def _to_graph(triples: Iterable[Triple]) -> Any:
+    from rdflib import Graph
+
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
-    for triple in triples:
-        graph.add(triple)
+    for s, p, o in triples:
+        graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
     return graph
 
 
@@ -121,70 +131,58 @@ class _Mapper:
         self.dataset = dataset
         self.base = dataset.base
         self.graph = KnowledgeGraph(self.base, self.iri("person", dataset.researcher))
+        self.private_scope = False
 
     def run(self) -> KnowledgeGraph:
         self.sources()
-        for person in self.dataset.records("people"):
-            self.person(person)
-        for organization in self.dataset.records("organizations"):
-            self.organization(organization)
-        for venue in self.dataset.records("venues"):
-            self.venue(venue)
-        for work in self.dataset.records("works"):
-            self.work(work)
-        for patent in self.dataset.records("patents"):
-            self.patent(patent)
-        for position in self.dataset.records("positions"):
-            self.position(position)
-        for education in self.dataset.records("education"):
-            self.education(education)
-        for project in self.dataset.records("projects"):
-            self.project(project)
-        for talk in self.dataset.records("talks"):
-            self.talk(talk)
-        for award in self.dataset.records("awards"):
-            self.award(award)
-        for skill in self.dataset.records("skills"):
-            self.skill(skill)
-        for language in self.dataset.records("languages"):
-            self.language(language)
+        mappers = {
+            "people": self.person,
+            "organizations": self.organization,
+            "venues": self.venue,
+            "works": self.work,
+            "patents": self.patent,
+            "positions": self.position,
+            "education": self.education,
+            "projects": self.project,
+            "talks": self.talk,
+            "awards": self.award,
+            "skills": self.skill,
+            "languages": self.language,
+        }
+        for collection, mapper in mappers.items():
+            for record in self.dataset.records(collection):
+                self.private_scope = not record.public
+                mapper(record)
+        self.private_scope = False
         self.profile_page()
         return self.graph
 
     # --- helpers ------------------------------------------------------------------------
 
-    def iri(self, *segments: str) -> URIRef:
-        return URIRef(self.base + "/".join(segments))
+    def iri(self, *segments: str) -> IRI:
+        return IRI(self.base + "/".join(segments))
 
-    def add(
-        self, subject: URIRef, predicate: URIRef, value: Node | None, private: bool = False
-    ) -> None:
+    def add(self, subject: IRI, predicate: IRI, value: Term | None, private: bool = False) -> None:
         if value is None:
             return
-        target = self.graph.private_triples if private else self.graph.triples
-        target.add((subject, predicate, value))
+        if private or self.private_scope:
+            self.graph.private_triples.add((subject, predicate, value))
+        else:
+            self.graph.triples.add((subject, predicate, value))
 
-    def text(
-        self, subject: URIRef, predicate: URIRef, value: object, private: bool = False
-    ) -> None:
+    def text(self, subject: IRI, predicate: IRI, value: object, private: bool = False) -> None:
         if value is not None and value != "":
             self.add(subject, predicate, Literal(str(value)), private)
 
-    def node(self, subject: URIRef, record: Record, *types: URIRef, field: str = "") -> URIRef:
+    def node(self, subject: IRI, record: Record, *types: IRI, field: str = "") -> IRI:
         """Type a node and remember the record (and field) it came from."""
-        if subject not in self.graph.origins or field == "":
-            self.graph.origins[subject] = Origin(
-                record.file,
-                record.line_of(field) if field else record.line,
-                record.label,
-                field,
-                tuple(sorted(record.lines.items())),
-            )
+        if field == "" or subject not in self.graph.origins:
+            self.graph.origins[subject] = Origin(record, field)
         for rdf_type in types:
             self.add(subject, RDF.type, rdf_type)
         return subject
 
-    def provenance(self, subject: URIRef, record: Record) -> None:
+    def provenance(self, subject: IRI, record: Record) -> None:
         """Link a node to the source entries it was transcribed from, with older readings."""
         for entry in record.get("sources", []):
             self.add(subject, KG.listedIn, self.source_entry(entry))
@@ -192,12 +190,12 @@ class _Mapper:
             entry_node = self.source_entry(reading.get("source"))
             self.text(entry_node, KG.reading, f"{reading.get('field')}: {reading.get('value')}")
 
-    def source_entry(self, entry: str) -> URIRef:
+    def source_entry(self, entry: str) -> IRI:
         source_key, _, rest = entry.partition(":")
         section, _, item = rest.partition("/")
         return self.iri("source", source_key, section, item)
 
-    def links(self, subject: URIRef, record: Record) -> None:
+    def links(self, subject: IRI, record: Record) -> None:
         """Code, demos and other links become nodes of their own, based on the work."""
         for link in record.get("links", []):
             url = link.get("url")
@@ -215,7 +213,7 @@ class _Mapper:
                 LINK_CLASSES[link.get("kind")],
                 field="links",
             )
-            self.add(target, SCHEMA.url, URIRef(url))
+            self.add(target, SCHEMA.url, IRI(url))
             self.add(target, SCHEMA.isBasedOn, subject)
             # The list entry references the repository: the forward link lets a nested
             # JSON-LD tree (the homepage embed) show code links with schema.org terms only.
@@ -224,9 +222,9 @@ class _Mapper:
                 target, SCHEMA.name, link.get("label") or parts.path.strip("/") or parts.netloc
             )
             if link.get("kind") == "code":
-                self.add(target, SCHEMA.codeRepository, URIRef(url))
+                self.add(target, SCHEMA.codeRepository, IRI(url))
 
-    def place(self, subject: URIRef, name: str | None) -> None:
+    def place(self, subject: IRI, name: str | None) -> None:
         """The place of publication ("Cham") as a schema:Place shared by every mention."""
         if not name:
             return
@@ -287,7 +285,7 @@ class _Mapper:
             )
         self.text(person, SCHEMA.description, record.get("description"))
         for url in record.get("same_as", []):
-            self.add(person, SCHEMA.sameAs, URIRef(url))
+            self.add(person, SCHEMA.sameAs, IRI(url))
         public = set(record.get("public_fields", []))
         self.text(person, SCHEMA.email, record.get("email"), private="email" not in public)
         self.text(
@@ -329,7 +327,7 @@ class _Mapper:
             self.text(organization, SCHEMA.alternateName, name)
         self.text(organization, SCHEMA.location, record.get("location"))
         if record.get("url"):
-            self.add(organization, SCHEMA.url, URIRef(record.get("url")))
+            self.add(organization, SCHEMA.url, IRI(record.get("url")))
         if record.get("parent"):
             self.add(
                 organization,
@@ -361,7 +359,7 @@ class _Mapper:
             self.add(venue, SCHEMA.publisher, self.iri("organization", record.get("publisher")))
         self.place(venue, record.get("place"))
         if record.get("url"):
-            self.add(venue, SCHEMA.url, URIRef(record.get("url")))
+            self.add(venue, SCHEMA.url, IRI(record.get("url")))
         self.provenance(venue, record)
 
     def work(self, record: Record) -> None:
@@ -377,13 +375,15 @@ class _Mapper:
         self.text(work, SCHEMA.name, record.get("title") or newest.get("title"))
         self.provenance(work, record)
         for version in versions:
+            outer, self.private_scope = self.private_scope, self.private_scope or not version.public
             expression = self.version(work, version)
+            self.private_scope = outer
             self.add(work, SCHEMA.workExample, expression)
             self.add(work, FRBR.realization, expression)
 
-    def version(self, work: URIRef, record: Record) -> URIRef:
+    def version(self, work: IRI, record: Record) -> IRI:
         schema_class, fabio_class = VERSION_CLASSES[record.get("type")]
-        version = self.node(URIRef(f"{work}/{record.key}"), record, schema_class, fabio_class)
+        version = self.node(IRI(f"{work}/{record.key}"), record, schema_class, fabio_class)
         self.add(version, SCHEMA.exampleOfWork, work)
         self.add(version, FRBR.realizationOf, work)
         self.text(version, SCHEMA.name, record.get("title"))
@@ -398,15 +398,15 @@ class _Mapper:
         if arxiv:
             self.text(version, FABIO.hasArXivId, arxiv)
             self.text(version, SCHEMA.identifier, f"arXiv:{arxiv}")
-            self.add(version, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{arxiv}"))
+            self.add(version, SCHEMA.sameAs, IRI(f"https://arxiv.org/abs/{arxiv}"))
         if record.get("doi"):
             self.text(version, PRISM.doi, record.get("doi"))
-            self.add(version, SCHEMA.sameAs, URIRef(f"https://doi.org/{record.get('doi')}"))
+            self.add(version, SCHEMA.sameAs, IRI(f"https://doi.org/{record.get('doi')}"))
         for isbn in record.get("isbn", []):
             self.text(version, SCHEMA.isbn, isbn)
             self.text(version, PRISM.isbn, isbn)
         for part in record.get("parts", []):
-            part_node = self.node(URIRef(f"{version}/{part.key}"), part, SCHEMA.Book, FABIO.Book)
+            part_node = self.node(IRI(f"{version}/{part.key}"), part, SCHEMA.Book, FABIO.Book)
             self.text(part_node, SCHEMA.name, part.get("name"))
             self.text(part_node, SCHEMA.isbn, part.get("isbn"))
             self.text(part_node, PRISM.isbn, part.get("isbn"))
@@ -417,14 +417,14 @@ class _Mapper:
             self.add(version, SCHEMA.publisher, self.iri("organization", record.get("publisher")))
         self.place(version, record.get("place"))
         if record.get("url"):
-            self.add(version, SCHEMA.url, URIRef(record.get("url")))
+            self.add(version, SCHEMA.url, IRI(record.get("url")))
         elif arxiv:
-            self.add(version, SCHEMA.url, URIRef(f"https://arxiv.org/abs/{arxiv}"))
+            self.add(version, SCHEMA.url, IRI(f"https://arxiv.org/abs/{arxiv}"))
         if record.get("openreview"):
             self.add(
                 version,
                 SCHEMA.sameAs,
-                URIRef(f"https://openreview.net/forum?id={quote(record.get('openreview'))}"),
+                IRI(f"https://openreview.net/forum?id={quote(record.get('openreview'))}"),
             )
         for award in record.get("awards", []):
             self.text(version, SCHEMA.award, award)
@@ -440,26 +440,25 @@ class _Mapper:
         return version
 
     def agents(
-        self, version: URIRef, record: Record, name: str, schema_property: URIRef, role: URIRef
+        self, version: IRI, record: Record, name: str, schema_property: IRI, role: IRI
     ) -> None:
         """`schema:author` links plus one PRO role per agent, with rank and printed name."""
         agents: list[Agent] = record.get(name, [])
+        kind = role[len(PRO) :]
+        origins, add = self.graph.origins, self.add
         for rank, agent in enumerate(agents, start=1):
             person = self.iri("person", agent.person)
-            self.add(version, schema_property, person)
-            role_node = self.node(
-                URIRef(f"{version}/{role.rsplit('/', 1)[-1]}/{agent.person}"),
-                record,
-                PRO.RoleInTime,
-                field=f"{name}[{rank}]",
-            )
-            self.add(role_node, PRO.withRole, role)
-            self.add(role_node, PRO.isHeldBy, person)
-            self.add(role_node, PRO.relatesToDocument, version)
-            self.add(role_node, KG.rank, Literal(rank))
-            self.text(role_node, KG.printedName, agent.printed)
+            add(version, schema_property, person)
+            role_node = IRI(f"{version}/{kind}/{agent.person}")
+            origins[role_node] = Origin(record, f"{name}[{rank}]")
+            add(role_node, RDF.type, PRO.RoleInTime)
+            add(role_node, PRO.withRole, role)
+            add(role_node, PRO.isHeldBy, person)
+            add(role_node, PRO.relatesToDocument, version)
+            add(role_node, KG.rank, Literal(rank))
+            add(role_node, KG.printedName, Literal(agent.printed))
 
-    def container(self, version: URIRef, record: Record) -> None:
+    def container(self, version: IRI, record: Record) -> None:
         """The `isPartOf` / `frbr:partOf` chain: issue → volume → journal, proceedings, book."""
         venue_key = record.get("venue")
         if venue_key is None:
@@ -530,11 +529,11 @@ class _Mapper:
         else:
             self.part_of(version, venue_node)
 
-    def part_of(self, part: URIRef, whole: URIRef) -> None:
+    def part_of(self, part: IRI, whole: IRI) -> None:
         self.add(part, SCHEMA.isPartOf, whole)
         self.add(part, FRBR.partOf, whole)
 
-    def pages(self, version: URIRef, record: Record) -> None:
+    def pages(self, version: IRI, record: Record) -> None:
         pages, number = record.get("pages"), record.get("article_number")
         if number:
             self.text(version, FABIO.hasElectronicArticleIdentifier, number)
@@ -567,7 +566,7 @@ class _Mapper:
                 else FABIO.PatentApplicationDocument
             )
             document = self.node(
-                URIRef(f"{family}/{entry.key}"), entry, SCHEMA.CreativeWork, document_class
+                IRI(f"{family}/{entry.key}"), entry, SCHEMA.CreativeWork, document_class
             )
             number = " ".join(
                 part
@@ -672,7 +671,7 @@ class _Mapper:
         if record.get("end"):
             self.add(project, SCHEMA.dissolutionDate, _date(record.get("end")))
         if record.get("url"):
-            self.add(project, SCHEMA.url, URIRef(record.get("url")))
+            self.add(project, SCHEMA.url, IRI(record.get("url")))
         membership = self.node(
             self.iri("project", record.key, "member"), record, SCHEMA.OrganizationRole
         )

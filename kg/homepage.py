@@ -15,10 +15,9 @@ from collections import Counter
 from html import escape
 from urllib.parse import urlsplit
 
-from rdflib import URIRef
-
 from kg.embed import END_MARKER, START_MARKER, GraphView, script_block
 from kg.graph import KnowledgeGraph
+from kg.terms import IRI
 from kg.vocab import FABIO, KG, PRISM, PRO, RDFS, SCHEMA
 
 __all__ = ["render_homepage"]
@@ -106,7 +105,7 @@ def _span(start: str | None, end: str | None, open_end: str = "") -> str:
     return start_text or end_text
 
 
-def _slug(iri: URIRef, base: str) -> str:
+def _slug(iri: IRI, base: str) -> str:
     """A readable fragment id from a node IRI: `work/lrp/plos-one` → `work-lrp-plos-one`."""
     local = str(iri)[len(base) :] if str(iri).startswith(base) else str(iri)
     return re.sub(r"[^A-Za-z0-9_-]+", "-", local).strip("-")
@@ -122,10 +121,10 @@ class _Page:
 
     # --- small helpers ------------------------------------------------------------------
 
-    def name(self, node: URIRef | None) -> str:
+    def name(self, node: IRI | None) -> str:
         return (self.view.text(node, SCHEMA.name) or "") if node is not None else ""
 
-    def organization(self, node: URIRef | None) -> str:
+    def organization(self, node: IRI | None) -> str:
         if node is None:
             return ""
         return _link(self.view.text(node, SCHEMA.url), self.name(node))
@@ -192,7 +191,7 @@ class _Page:
             + "</header>"
         )
 
-    def _printed_names(self) -> list[tuple[URIRef, str]]:
+    def _printed_names(self) -> list[tuple[IRI, str]]:
         return [
             (role, name)
             for role in self.view.subjects(PRO.isHeldBy, self.me)
@@ -206,7 +205,7 @@ class _Page:
 
     # --- about --------------------------------------------------------------------------
 
-    def about(self, publications: list[URIRef]) -> str:
+    def about(self, publications: list[IRI]) -> str:
         view, me = self.view, self.me
         kinds = Counter(self.kind(work)[1] for work in publications)
         works = {view.ref(work, SCHEMA.exampleOfWork) for work in publications}
@@ -298,7 +297,7 @@ class _Page:
             items.append(self.entry(when, body))
         return f'<ol class="timeline">{"".join(items)}</ol>' if items else ""
 
-    def thesis(self, thesis: URIRef) -> str:
+    def thesis(self, thesis: IRI) -> str:
         supervisors = [self.name(person) for person in self.view.refs(thesis, KG.supervisedBy)]
         text = f'<p class="thesis">Thesis: <cite>{_e(self.name(thesis))}</cite>'
         if supervisors:
@@ -391,7 +390,7 @@ class _Page:
             items.append(self.entry(when, body))
         return f'<ol class="timeline compact">{"".join(items)}</ol>' if items else ""
 
-    def patents(self) -> list[URIRef]:
+    def patents(self) -> list[IRI]:
         return [w for w in self.view.works() if FABIO.Patent in self.view.types(w)]
 
     def patent_list(self) -> str:
@@ -414,11 +413,11 @@ class _Page:
 
     # --- publications -------------------------------------------------------------------
 
-    def publications(self) -> list[URIRef]:
+    def publications(self) -> list[IRI]:
         """The versions of works on the profile page (theses and patents have own sections)."""
         return [w for w in self.view.works() if self.view.ref(w, SCHEMA.exampleOfWork)]
 
-    def kind(self, work: URIRef) -> tuple[str, str]:
+    def kind(self, work: IRI) -> tuple[str, str]:
         types = self.view.types(work)
         for fabio_class, kind in KINDS.items():
             if fabio_class in types:
@@ -427,7 +426,7 @@ class _Page:
                 return kind
         return ("Article", "journal")
 
-    def authors(self, work: URIRef) -> str:
+    def authors(self, work: IRI) -> str:
         view = self.view
         parts = []
         for role, label in ((PRO.author, ""), (PRO.editor, "Editors: ")):
@@ -439,10 +438,10 @@ class _Page:
                 parts.append(label + ", ".join(names))
         return f'<p class="authors">{"; ".join(parts)}</p>' if parts else ""
 
-    def venue(self, work: URIRef) -> str:
+    def venue(self, work: IRI) -> str:
         """`Journal 5(9):1006–1019`, `In: Proceedings …, 1–8. Springer, Cham`, `arXiv:…`."""
         view = self.view
-        chain: list[URIRef] = []
+        chain: list[IRI] = []
         node = view.ref(work, SCHEMA.isPartOf)
         while node is not None and len(chain) < 5:
             chain.append(node)
@@ -485,7 +484,7 @@ class _Page:
             text += f" · ISBN {_e(', '.join(isbns))}"
         return f'<p class="venue">{text}</p>' if text else ""
 
-    def links(self, work: URIRef) -> list[str]:
+    def links(self, work: IRI) -> list[str]:
         """arXiv, DOI, OpenReview, then code, demo and other links the version cites."""
         view, found = self.view, []
         hosts = {"arxiv.org": "arXiv", "doi.org": "DOI", "openreview.net": "OpenReview"}
@@ -498,7 +497,7 @@ class _Page:
             found.append(_link(url, kind or self.name(target) or "Link", "chip"))
         return found
 
-    def relations(self, work: URIRef) -> str:
+    def relations(self, work: IRI) -> str:
         """Preprint → published version and back, through the shared FRBR work."""
         view = self.view
         parent = view.ref(work, SCHEMA.exampleOfWork)
@@ -518,7 +517,7 @@ class _Page:
                 notes.append(f'Published: <a href="{anchor}">{_e(venue)}</a> ({_e(year)})')
         return f'<p class="relation">{" · ".join(notes)}</p>' if notes else ""
 
-    def _short_venue(self, work: URIRef) -> str:
+    def _short_venue(self, work: IRI) -> str:
         node, last = self.view.ref(work, SCHEMA.isPartOf), None
         while node is not None:
             last = node
@@ -527,7 +526,7 @@ class _Page:
         short = min(names, key=len) if names else ""
         return short or self.name(last) or self.kind(work)[0]
 
-    def awards_of(self, work: URIRef) -> list[str]:
+    def awards_of(self, work: IRI) -> list[str]:
         """The work's awards, without the CV's copy of one the list prints more fully.
 
         "Best Paper Award (2020)" (from the awards list) and "Best Paper Award winner" (printed
@@ -543,7 +542,7 @@ class _Page:
             )
         ]
 
-    def publication(self, work: URIRef) -> str:
+    def publication(self, work: IRI) -> str:
         view = self.view
         badge, category = self.kind(work)
         url = view.text(work, SCHEMA.url) or str(view.ref(work, SCHEMA.url) or "")
@@ -567,8 +566,8 @@ class _Page:
             + "</div></li>"
         )
 
-    def publication_list(self, works: list[URIRef]) -> str:
-        by_year: dict[str, list[URIRef]] = {}
+    def publication_list(self, works: list[IRI]) -> str:
+        by_year: dict[str, list[IRI]] = {}
         for work in works:
             by_year.setdefault(self.view.date(work)[:4], []).append(work)
         groups = []
@@ -636,7 +635,7 @@ also published as
 """
 
 
-def chart(page: _Page, works: list[URIRef]) -> str:
+def chart(page: _Page, works: list[IRI]) -> str:
     """Publications per year as stacked bars: an inline SVG with a text equivalent."""
     counts: dict[int, Counter[str]] = {}
     for work in works:

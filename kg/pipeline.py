@@ -12,7 +12,7 @@ from kg.errors import ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
 from kg.records import Dataset, load_dataset
-from kg.serialize import FORMATS, write_files
+from kg.serialize import FORMATS, Rows, write_files
 from kg.validate import check_graph
 
 __all__ = ["BuildResult", "build", "load_graph", "validate_data"]
@@ -35,13 +35,16 @@ def load_graph(data: Path | str, base: str | None = None) -> tuple[Dataset, Know
 
 
 def validate_data(
-    data: Path | str, base: str | None = None, private: bool = False
+    data: Path | str, base: str | None = None, private: bool = False, engine: str = "kg"
 ) -> KnowledgeGraph:
-    """Load, map and validate; raises `ValidationFailed` with every located violation."""
+    """Load, map and validate; raises `ValidationFailed` with every located violation.
+
+    `engine` is "kg" (the compiled shapes on pyoxigraph) or "pyshacl" (the reference).
+    """
     _, graph = load_graph(data, base)
-    problems = check_graph(graph, public=True)
+    problems = check_graph(graph, public=True, engine=engine)
     if private:
-        problems += check_graph(graph, public=False)
+        problems += check_graph(graph, public=False, engine=engine)
     if problems:
         raise ValidationFailed(sorted(set(problems)))
     return graph
@@ -63,13 +66,14 @@ def build(
     if problems:
         raise ValidationFailed(sorted(set(problems)))
     out = Path(out)
+    public_rows = Rows(graph.triples)
     contents = {
-        out / f"{OUTPUT_NAME}.{extension}": writer(graph.triples)
+        out / f"{OUTPUT_NAME}.{extension}": writer(public_rows)
         for extension, writer in FORMATS.items()
     }
     contents[out / "index.html"] = render_homepage(graph)  # public graph only, with the embed
     if private:
-        everything = graph.triples | graph.private_triples
+        everything = Rows(graph.triples | graph.private_triples)
         contents.update(
             {
                 out / f"{PRIVATE_NAME}.{extension}": writer(everything)

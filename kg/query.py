@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 from rdflib.term import Identifier, Node
@@ -40,7 +41,7 @@ from rdflib.util import guess_format
 
 from kg.errors import KgError, QueryError
 from kg.resources import query_files
-from kg.vocab import PREFIXES, XSD
+from kg.vocab import PREFIXES
 
 __all__ = [
     "FORMATS",

@@ -7,8 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-
-from rdflib import Graph
+from typing import Any
 
 __all__ = ["ontology_graph", "query_files", "shapes_files", "shapes_graph"]
 
@@ -35,8 +34,10 @@ def shapes_files(public: bool = True) -> list[Traversable]:
 
 
 @lru_cache(maxsize=2)
-def shapes_graph(public: bool = True) -> Graph:
-    """The bundled SHACL shapes; public outputs add the privacy shapes."""
+def shapes_graph(public: bool = True) -> Any:
+    """The bundled SHACL shapes as an rdflib Graph, for pySHACL (imports rdflib)."""
+    from rdflib import Graph
+
     graph = Graph()
     for entry in shapes_files(public):
         graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
@@ -44,7 +45,9 @@ def shapes_graph(public: bool = True) -> Graph:
 
 
 @lru_cache(maxsize=1)
-def ontology_graph() -> Graph:
+def ontology_graph() -> Any:
+    from rdflib import Graph
+
     graph = Graph()
     for entry in _files("ontology", ".ttl"):
         graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")

@@ -12,20 +12,19 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
 from kg.errors import KgError
-from kg.vocab import PREFIXES, RDF, XSD
+from kg.terms import XSD_BOOLEAN, XSD_INTEGER, Literal, Term, Triple
+from kg.vocab import PREFIXES, RDF
 
 __all__ = [
     "FORMATS",
+    "Rows",
     "jsonld_context",
+    "ntriples_unsorted",
     "to_jsonld",
     "to_ntriples",
     "to_turtle",
@@ -33,7 +32,6 @@ __all__ = [
     "write_files",
 ]
 
-Triple = tuple[URIRef, URIRef, Node]
 LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 INTEGER = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _ESCAPES = {
@@ -46,84 +44,119 @@ _ESCAPES = {
     "\f": "\\f",
 }
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+RDF_TYPE = RDF.type
+Row = tuple[str, str, str, Term]
 
 
 def _escape(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
     return _NEEDS_ESCAPE.sub(
         lambda match: _ESCAPES.get(match.group(), f"\\u{ord(match.group()):04X}"), text
     )
 
 
-def _sort_key(term: Node) -> tuple[int, str, str, str]:
+def _nt_term(term: Term) -> str:
     if isinstance(term, Literal):
-        return (1, str(term), str(term.datatype or ""), term.language or "")
-    return (0, str(term), "", "")
-
-
-def _sorted(triples: Iterable[Triple]) -> list[Triple]:
-    return sorted(triples, key=lambda t: (str(t[0]), str(t[1]), _sort_key(t[2])))
-
-
-def _nt_term(term: Node) -> str:
-    if isinstance(term, Literal):
-        text = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
+        lexical, datatype, language = term
+        text = f'"{_escape(lexical)}"'
+        if language:
+            return f"{text}@{language}"
+        return f"{text}^^<{datatype}>" if datatype else text
     return f"<{term}>"
 
 
-def to_ntriples(triples: Iterable[Triple]) -> str:
+def rows(triples: Iterable[Triple]) -> list[Row]:
+    """Triples in the canonical order: subject, predicate, then the object's N-Triples form.
+
+    Sorting tuples of strings runs in C; the term itself rides along for the writers.
+    """
+    ordered = [(s, p, _nt_term(o), o) for s, p, o in triples]
+    ordered.sort()
+    return ordered
+
+
+def _ordered(triples: Iterable[Triple] | Rows) -> list[Row]:
+    return triples.rows if isinstance(triples, Rows) else rows(triples)
+
+
+class Rows:
+    """Triples sorted once, for writing several formats of the same graph."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.rows = rows(triples)
+
+
+def ntriples_unsorted(triples: Iterable[Triple]) -> str:
+    """N-Triples in no particular order: for loading into a store, where order is moot."""
+    return "".join([f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in triples])
+
+
+def to_ntriples(triples: Iterable[Triple] | Rows) -> str:
     """One sorted line per triple."""
-    return "".join(f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in _sorted(triples))
+    return "".join([f"<{s}> <{p}> {o} .\n" for s, p, o, _ in _ordered(triples)])
 
 
-def _compact(iri: str) -> str | None:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if LOCAL_NAME.fullmatch(local):
-                return f"{prefix}:{local}"
-    return None
+class _Compactor:
+    """Prefixed names for vocabulary IRIs, remembered: predicates and classes repeat a lot."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, iri: str) -> str | None:
+        if iri in self.known:
+            return self.known[iri]
+        found = None
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(namespace) and LOCAL_NAME.fullmatch(iri[len(namespace) :]):
+                found = f"{prefix}:{iri[len(namespace) :]}"
+                break
+        self.known[iri] = found
+        return found
 
 
-def _ttl_term(term: Node) -> str:
-    if isinstance(term, Literal):
-        if term.datatype == XSD.integer and INTEGER.fullmatch(str(term)):
-            return str(term)
-        if term.datatype == XSD.boolean and str(term) in ("true", "false"):
-            return str(term)
-        text = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^{_compact(str(term.datatype)) or f'<{term.datatype}>'}"
-        return text
-    return _compact(str(term)) or f"<{term}>"
+def _grouped(rows: list[Row]) -> Iterator[tuple[str, list[tuple[str, list[tuple[str, Term]]]]]]:
+    """(subject, [(predicate, [(object N-Triples, object)])]) in canonical order."""
+    subject: str | None = None
+    predicates: list[tuple[str, list[tuple[str, Term]]]] = []
+    for s, p, nt, o in rows:
+        if s != subject:
+            if subject is not None:
+                yield subject, predicates
+            subject, predicates = s, []
+        if not predicates or predicates[-1][0] != p:
+            predicates.append((p, []))
+        predicates[-1][1].append((nt, o))
+    if subject is not None:
+        yield subject, predicates
 
 
-def _by_subject(triples: Iterable[Triple]) -> dict[URIRef, dict[URIRef, list[Node]]]:
-    subjects: dict[URIRef, dict[URIRef, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in _sorted(triples):
-        subjects[s][p].append(o)
-    return subjects
-
-
-def to_turtle(triples: Iterable[Triple]) -> str:
+def to_turtle(triples: Iterable[Triple] | Rows) -> str:
     """Turtle grouped by subject, `a` first, everything sorted."""
-    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in PREFIXES.items()]
-    for subject, predicates in _by_subject(triples).items():
-        lines.append("")
+    compact = _Compactor()
+
+    def term(nt: str, value: Term) -> str:
+        if isinstance(value, Literal):
+            lexical, datatype, _ = value
+            if datatype == XSD_INTEGER and INTEGER.fullmatch(lexical):
+                return lexical
+            if datatype == XSD_BOOLEAN and lexical in ("true", "false"):
+                return lexical
+            if datatype and not value.language:
+                short = compact(datatype)
+                return f'"{_escape(lexical)}"^^{short}' if short else nt
+            return nt
+        return compact(value) or nt
+
+    parts = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()]
+    for subject, predicates in _grouped(_ordered(triples)):
+        predicates.sort(key=lambda entry: entry[0] != RDF_TYPE)
         statements = []
-        ordered = sorted(predicates, key=lambda p: (p != RDF.type, str(p)))
-        for predicate in ordered:
-            verb = "a" if predicate == RDF.type else _ttl_term(predicate)
-            objects = ", ".join(_ttl_term(o) for o in predicates[predicate])
-            statements.append(f"    {verb} {objects}")
-        lines.append(f"<{subject}>\n" + " ;\n".join(statements) + " .")
-    return "\n".join(lines) + "\n"
+        for predicate, objects in predicates:
+            verb = "a" if predicate == RDF_TYPE else compact(predicate) or f"<{predicate}>"
+            statements.append(f"    {verb} " + ", ".join(term(nt, o) for nt, o in objects))
+        parts.append(f"\n<{subject}>\n" + " ;\n".join(statements) + " .\n")
+    return "".join(parts)
 
 
 def jsonld_context() -> dict[str, str]:
@@ -131,38 +164,40 @@ def jsonld_context() -> dict[str, str]:
     return dict(PREFIXES)
 
 
-def _jsonld_value(term: Node) -> Any:
-    if isinstance(term, Literal):
-        datatype = term.datatype
-        if term.language:
-            return {"@value": str(term), "@language": term.language}
-        if datatype is None or datatype == XSD.string:
-            return str(term)
-        if datatype == XSD.integer and INTEGER.fullmatch(str(term)):
-            return int(str(term))
-        if datatype == XSD.boolean and str(term) in ("true", "false"):
-            return str(term) == "true"
-        return {"@value": str(term), "@type": _compact(str(datatype)) or str(datatype)}
-    return {"@id": str(term)}
+def to_jsonld(triples: Iterable[Triple] | Rows) -> str:
+    """Compacted JSON-LD: one node object per line in `@graph`, sorted by `@id`.
 
+    One node per line keeps diffs readable and lets json's C encoder do the work.
+    """
+    compact = _Compactor()
 
-def to_jsonld(triples: Iterable[Triple]) -> str:
-    """Compacted JSON-LD: one node object per subject in `@graph`, sorted by `@id`."""
-    nodes = []
-    for subject, predicates in _by_subject(triples).items():
+    def value(term: Term) -> Any:
+        if isinstance(term, Literal):
+            lexical, datatype, language = term
+            if language:
+                return {"@value": lexical, "@language": language}
+            if datatype is None:
+                return lexical
+            if datatype == XSD_INTEGER and INTEGER.fullmatch(lexical):
+                return int(lexical)
+            if datatype == XSD_BOOLEAN and lexical in ("true", "false"):
+                return lexical == "true"
+            return {"@value": lexical, "@type": compact(datatype) or datatype}
+        return {"@id": str(term)}
+
+    lines = []
+    for subject, predicates in _grouped(_ordered(triples)):
         node: dict[str, Any] = {"@id": str(subject)}
-        for predicate, objects in predicates.items():
-            if predicate == RDF.type:
-                types = [_compact(str(o)) or str(o) for o in objects]
+        for predicate, objects in predicates:
+            if predicate == RDF_TYPE:
+                types = [compact(o) or str(o) for _, o in objects]
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
-            values = [_jsonld_value(o) for o in objects]
-            node[_compact(str(predicate)) or str(predicate)] = (
-                values[0] if len(values) == 1 else values
-            )
-        nodes.append(node)
-    document = {"@context": jsonld_context(), "@graph": nodes}
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+            values = [value(o) for _, o in objects]
+            node[compact(predicate) or predicate] = values[0] if len(values) == 1 else values
+        lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
+    context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1, sort_keys=True)
+    return '{"@context": ' + context + ',\n"@graph": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 FORMATS = {

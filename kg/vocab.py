@@ -1,4 +1,4 @@
-"""The vocabularies kg writes, as rdflib namespaces, and the prefixes of every output.
+"""The vocabularies kg writes, and the prefixes of every output.
 
 schema.org is `http://schema.org/` (DESIGN.md §2): the official JSON-LD context maps terms
 there, so the homepage embed and the exports describe the same triples. rdflib's own `SDO`
@@ -7,8 +7,7 @@ namespace is `https://` and must not be used.
 
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import RDF, RDFS, XSD
+from kg.terms import Namespace
 
 __all__ = [
     "CO",
@@ -39,6 +38,9 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 CO = Namespace("http://purl.org/co/")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 KG = Namespace("https://w3id.org/kg-exporter/ns#")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),

@@ -114,3 +114,17 @@ def test_failed_build_leaves_previous_outputs_untouched(
     assert result.exit_code == 1
     assert (tmp_path / name).read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_private_record_stays_out_of_the_public_outputs(data_copy: Path, tmp_path: Path) -> None:
+    books = data_copy / "books.yaml"
+    text = books.read_text(encoding="utf-8")
+    books.write_text(
+        text.replace("  - key: ", "  - visibility: private\n    key: ", 1), encoding="utf-8"
+    )
+    result = build(data_copy, tmp_path, private=True)
+    private_work = [s for s, _, _ in result.graph.private_triples if "/work/" in s]
+    assert private_work, "the private work is in the private graph"
+    public = (tmp_path / "kg.nt").read_text(encoding="utf-8")
+    assert not any(f"<{subject}>" in public for subject in private_work)
+    assert f"<{private_work[0]}>" in (tmp_path / "kg.private.nt").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from pyld import jsonld
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg import build, load_graph
@@ -30,6 +30,8 @@ from kg.cli import cli
 from kg.embed import END_MARKER, START_MARKER, insert_block, jsonld_tree, script_block
 from kg.errors import EmbedError
 from kg.graph import KnowledgeGraph
+from kg.terms import IRI, to_rdflib
+from kg.terms import Literal as KgLiteral
 from tests.conftest import DATA, VOCAB
 
 SCHEMA = "http://schema.org/"
@@ -193,17 +195,18 @@ def test_nothing_private_on_the_page_or_in_the_embed(
     for term in ("birthDate", "birthPlace", "nationality", "telephone", "familyNote", "address"):
         assert term not in embed, term
     # Every private literal is absent unless it is also public data ("German" is a language).
-    public_literals = {str(o) for _, _, o in graph.triples if isinstance(o, Literal)}
+    public_literals = {str(o) for _, _, o in graph.triples if isinstance(o, KgLiteral)}
     for _, _, value in graph.private_triples:
-        if isinstance(value, Literal) and str(value) not in public_literals:
+        if isinstance(value, KgLiteral) and str(value) not in public_literals:
             assert str(value) not in text and str(value) not in embed, value
     embedded = expand(profile)
-    assert not [t for t in graph.private_triples if t in embedded]
+    private = [tuple(to_rdflib(term) for term in triple) for triple in graph.private_triples]
+    assert private and not [t for t in private if t in embedded]
     private_nodes = {
-        term
+        to_rdflib(term)
         for triple in graph.private_triples
         for term in triple
-        if isinstance(term, URIRef) and term.startswith(graph.base) and term != graph.researcher
+        if isinstance(term, IRI) and term.startswith(graph.base) and term != graph.researcher
     }
     assert private_nodes, "birth place and nationality are nodes of their own"
     assert not {term for triple in embedded for term in triple} & private_nodes

@@ -145,3 +145,15 @@ def test_bad_base_iri(base: str, message: str) -> None:
     code, _, stderr = run("validate", "--base", base)
     assert code in (1, 2)
     assert message in stderr
+
+
+def test_an_empty_value_is_an_absent_field_and_yaml_guesses_nothing(data_copy: Path) -> None:
+    (data_copy / "more.yaml").write_text(
+        "organizations:\n  - key: no\n    name: 'NO'\n    url: ~\n    location: yes\n",
+        encoding="utf-8",
+    )
+    from kg.records import load_dataset
+
+    organization = load_dataset(data_copy).collections["organizations"]["no"]
+    assert organization.get("url") is None and "url" not in organization.values
+    assert organization.get("location") == "yes"  # not the boolean YAML 1.1 would make of it

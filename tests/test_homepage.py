@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 from lxml.html import HtmlElement
-from rdflib import URIRef
 
 from kg import load_graph
 from kg.embed import insert_block, script_block
 from kg.graph import KnowledgeGraph
 from kg.homepage import render_homepage
+from kg.terms import IRI
 from kg.vocab import SCHEMA
 from tests.conftest import DATA
 
@@ -146,7 +146,7 @@ def test_career_sections_come_from_the_graph(document: HtmlElement) -> None:
 def test_only_web_links(graph: KnowledgeGraph) -> None:
     """A non-web URL in the graph (the record format refuses one; a graph may still hold it)
     never becomes a link on the page."""
-    hostile = URIRef("javascript:alert(1)")
+    hostile = IRI("javascript:alert(1)")
     triples = graph.triples | {(graph.researcher, SCHEMA.sameAs, hostile)}
     page = render_homepage(KnowledgeGraph(graph.base, graph.researcher, triples))
     hrefs = lxml.html.document_fromstring(page).xpath("//a/@href")

@@ -38,5 +38,9 @@ def test_installed_kg_builds_from_an_unrelated_directory(tmp_path: Path, built: 
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    for name in ("kg.ttl", "kg.jsonld", "kg.nt"):
+    for name in ("kg.ttl", "kg.jsonld", "kg.nt", "index.html"):
         assert (out / name).read_bytes() == (built / name).read_bytes(), name
+    listed = subprocess.run(
+        [str(venv / "bin" / "kg"), "query", "list"], cwd=unrelated, capture_output=True, text=True
+    )
+    assert listed.returncode == 0 and "publications_list" in listed.stdout, listed.stderr

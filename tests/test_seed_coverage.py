@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg import load_graph
-from kg.vocab import FABIO, FRBR, KG, PRO, SCHEMA
 from tests import seeds
 from tests.conftest import DATA
+from tests.rdf import FABIO, FRBR, KG, PRO, SCHEMA
 
 BASE = "https://lapuschkin.com/kg/"
 RESEARCHER = URIRef(BASE + "person/lapuschkin-s")

@@ -84,3 +84,27 @@ def test_unsupported_features_are_refused() -> None:
     """
     with pytest.raises(UnsupportedShape, match="maxLength"):
         CompiledShapes.from_turtle([shape])
+
+
+def test_both_engines_locate_the_same_problems_in_the_records() -> None:
+    from kg import load_graph
+    from kg.terms import IRI, Literal
+    from kg.validate import check_graph
+    from kg.vocab import KG, SCHEMA
+    from tests.conftest import DATA
+
+    _, graph = load_graph(DATA)
+    version = IRI("https://lapuschkin.com/kg/work/audiomnist/arxiv")
+    role = IRI(f"{version}/author/samek-w")
+    graph.triples -= {t for t in graph.triples if t[0] == version and t[1] == SCHEMA.name}
+    graph.triples -= {t for t in graph.triples if t[0] == role and t[1] == KG.rank}
+    graph.triples.add((role, KG.rank, Literal(9)))
+    graph.triples.add((version, SCHEMA.datePublished, Literal("2018-13", datatype=SCHEMA.Date)))
+    ours, reference = check_graph(graph, engine="kg"), check_graph(graph, engine="pyshacl")
+    assert ours == reference
+    assert {(p.record, p.field) for p in ours} >= {
+        ("works/audiomnist/arxiv", "title"),
+        ("works/audiomnist/arxiv", "authors"),
+        ("works/audiomnist/arxiv", "year"),  # the date comes from the record's year
+    }
+    assert all(p.file.endswith("journal-articles.yaml") and p.line > 0 for p in ours)
