@@ -329,3 +329,33 @@ def test_a_failed_build_leaves_the_previous_outputs_byte_for_byte(
     replace(data_copy / "profile.yaml", "given_name:", "givn_name:")
     assert build(data_copy, out)[0] == 1
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_the_readme_explains_the_messages_of_the_catalogue() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## When something goes wrong", 1)[1].split("\n## ", 1)[0]
+    explained = [
+        "YAML syntax error",
+        "a tab character",
+        "not UTF-8",
+        "is not allowed",
+        "anchors and aliases",
+        "did you mean",
+        "must be a single value",
+        "is not a date",
+        "duplicate key",
+        "duplicate field",
+        "no person has the printed name",
+        "must be lower-case letters",
+        "form a cycle",
+        "control character",
+        "longer than kg accepts",
+        "public record refers to private",
+        "not an absolute URL",
+        "blank nodes",
+        "probable duplicate",
+        "cannot write",
+    ]
+    assert [fragment for fragment in explained if fragment not in section] == []
