@@ -736,3 +736,22 @@ def test_progress_reports_bytes_sent(oxigraph: OxigraphServer) -> None:
         payload, endpoint, GRAPH, method="update", progress=lambda s, t: reports.append((s, t))
     )
     assert len(reports) == 2 and reports[-1] == (payload.size, payload.size)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ((404, {}, b"<html>no such endpoint</html>"), "answered 404"),
+        ((200, {"Content-Type": "application/sparql-results+json"}, b"{not json"), "Error: "),
+        ((200, {"Content-Type": "text/html"}, b"<html>a login page</html>"), "Error: "),
+    ],
+    ids=["404", "garbage json", "html instead of results"],
+)
+def test_an_endpoint_that_answers_404_or_garbage_fails_cleanly(
+    built: Path, proxy: Callable[..., FakeStore], answer: Answer, expected: str
+) -> None:
+    store = proxy(lambda request: answer)
+    code, _, stderr = run(*push_args(store.url, "--file", str(built / "kg.nt")))
+    assert code == 1, stderr
+    assert expected in stderr and stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert not [r for r in store.requests if r.method in ("PUT", "POST") and b"MOVE" in r.body]
