@@ -79,7 +79,13 @@ def cli() -> None:
     is_flag=True,
     help="Also write kg.private.ttl/.jsonld/.nt, which include personal data.",
 )
-def build(data: Path, out: Path, base: str | None, private: bool) -> None:
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep parsed records in DATA/.kg-cache, so unchanged files are not parsed again.",
+)
+def build(data: Path, out: Path, base: str | None, private: bool, cache: bool) -> None:
     """Validate the records, then write the graph as Turtle, JSON-LD and N-Triples.
 
     Nothing is written if the records are invalid; outputs are replaced atomically.
@@ -89,7 +95,7 @@ def build(data: Path, out: Path, base: str | None, private: bool) -> None:
         kg build --data data --out out
     """
     with reporting():
-        result = pipeline.build(data, out, base=base, private=private)
+        result = pipeline.build(data, out, base=base, private=private, cache=cache)
     for path in result.files:
         click.echo(str(path))
     click.echo(f"{len(result.graph)} triples, valid", err=True)

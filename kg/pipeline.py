@@ -12,12 +12,13 @@ from kg.errors import ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
 from kg.records import Dataset, load_dataset
-from kg.serialize import FORMATS, Rows, write_files
+from kg.serialize import FORMATS, Rows, to_jsonld, to_ntriples, to_turtle, write_files
 from kg.validate import check_graph
 
-__all__ = ["BuildResult", "build", "load_graph", "validate_data"]
+__all__ = ["BuildResult", "build", "cache_folder", "load_graph", "validate_data"]
 
 OUTPUT_NAME = "kg"
+CACHE_NAME = ".kg-cache"
 PRIVATE_NAME = "kg.private"
 
 
@@ -51,27 +52,36 @@ def validate_data(
 
 
 def build(
-    data: Path | str, out: Path | str, base: str | None = None, private: bool = False
+    data: Path | str,
+    out: Path | str,
+    base: str | None = None,
+    private: bool = False,
+    cache: bool = True,
 ) -> BuildResult:
-    """Validate, then write `kg.ttl`, `kg.jsonld` and `kg.nt` (and `kg.private.*` on request).
+    """Validate, then write `kg.ttl`, `kg.jsonld`, `kg.nt` and `index.html` (and
+    `kg.private.*` on request).
 
     Nothing is written unless the graph is valid, and the files are renamed into place only
     when all of them are written, so a failed build leaves the previous outputs untouched.
+    With `cache`, parsed records are kept in `DATA/.kg-cache` (beside the private data it
+    holds, never in `out/`, which may be published).
     """
-    dataset = load_dataset(data, base)
+    dataset = load_dataset(data, base, cache=cache_folder(data) if cache else None)
     graph = build_graph(dataset)
-    problems = check_graph(graph, public=True)
+    public_rows = Rows(graph.triples)
+    ntriples = to_ntriples(public_rows)  # written as kg.nt and loaded for validation
+    problems = check_graph(graph, public=True, ntriples=ntriples)
     if private:
         problems += check_graph(graph, public=False)
     if problems:
         raise ValidationFailed(sorted(set(problems)))
     out = Path(out)
-    public_rows = Rows(graph.triples)
     contents = {
-        out / f"{OUTPUT_NAME}.{extension}": writer(public_rows)
-        for extension, writer in FORMATS.items()
+        out / f"{OUTPUT_NAME}.ttl": to_turtle(public_rows),
+        out / f"{OUTPUT_NAME}.jsonld": to_jsonld(public_rows),
+        out / f"{OUTPUT_NAME}.nt": ntriples,
+        out / "index.html": render_homepage(graph),  # public graph only, with the embed
     }
-    contents[out / "index.html"] = render_homepage(graph)  # public graph only, with the embed
     if private:
         everything = Rows(graph.triples | graph.private_triples)
         contents.update(
@@ -82,3 +92,8 @@ def build(
         )
     write_files(contents)
     return BuildResult(dataset, graph, sorted(contents))
+
+
+def cache_folder(data: Path | str) -> Path:
+    """Where parsed records are cached: inside the data folder, hidden from the loader."""
+    return Path(data) / CACHE_NAME

@@ -60,10 +60,18 @@ def compiled_shapes(public: bool = True) -> CompiledShapes:
     )
 
 
-def check_graph(graph: KnowledgeGraph, public: bool = True, engine: str = "kg") -> list[Problem]:
-    """Validate the public graph (with the privacy shapes) or the private one (without)."""
-    triples = graph.triples if public else graph.triples | graph.private_triples
-    return _problems(ntriples_unsorted(triples), graph.origins, public, engine)
+def check_graph(
+    graph: KnowledgeGraph, public: bool = True, engine: str = "kg", ntriples: str | None = None
+) -> list[Problem]:
+    """Validate the public graph (with the privacy shapes) or the private one (without).
+
+    `ntriples`, the graph already written as N-Triples (the build writes kg.nt anyway),
+    saves writing it again to load the validation store.
+    """
+    if ntriples is None:
+        triples = graph.triples if public else graph.triples | graph.private_triples
+        ntriples = ntriples_unsorted(triples)
+    return _problems(ntriples, graph.origins, public, engine)
 
 
 def shacl_problems(

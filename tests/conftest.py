@@ -21,7 +21,7 @@ VOCAB = FIXTURES / "vocab"
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the bundled data folder, free to break."""
     copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns(".kg-cache"))
     return copy
 
 

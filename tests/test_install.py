@@ -27,7 +27,7 @@ def test_installed_kg_builds_from_an_unrelated_directory(tmp_path: Path, built: 
     ]
     subprocess.run([*pip, str(ROOT)], check=True, cwd=tmp_path)
     copy = tmp_path / "elsewhere" / "records"
-    shutil.copytree(DATA, copy)
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns(".kg-cache"))
     unrelated = tmp_path / "unrelated"
     unrelated.mkdir()
     out = tmp_path / "exported"
