@@ -75,23 +75,21 @@ def _duplicate_works(dataset: Dataset) -> Iterable[Finding]:
         for first, second in combinations(distinct, 2):
             yield Finding("works", _where(first), _where(second), f"same arXiv id {arxiv}")
     candidates: dict[tuple[int, int], int] = defaultdict(int)
-    for holders in by_word.values():
-        if len(holders) <= 50:  # a word in many titles says nothing about any pair
-            for pair in combinations(sorted(holders), 2):
+    for indexes in by_word.values():
+        if len(indexes) <= 50:  # a word in many titles says nothing about any pair
+            for pair in combinations(sorted(indexes), 2):
                 candidates[pair] += 1
-    for (first, second), shared in sorted(candidates.items()):
+    for (one, other), shared in sorted(candidates.items()):
         if shared < 2:
             continue
         best = max(
-            (SequenceMatcher(None, a, b).ratio(), a, b)
-            for a in titles[first]
-            for b in titles[second]
+            (SequenceMatcher(None, a, b).ratio(), a, b) for a in titles[one] for b in titles[other]
         )
         if best[0] >= TITLE_SIMILARITY:
             yield Finding(
                 "works",
-                _where(works[first]),
-                _where(works[second]),
+                _where(works[one]),
+                _where(works[other]),
                 f"near-identical titles ({best[0]:.2f}): {best[1]!r} / {best[2]!r}",
             )
 

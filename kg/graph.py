@@ -53,7 +53,7 @@ class KnowledgeGraph:
     researcher: IRI
     triples: set[Triple] = field(default_factory=set)
     private_triples: set[Triple] = field(default_factory=set)
-    origins: dict[IRI, Origin] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     def public_graph(self) -> Any:
         """The public triples as an rdflib Graph (imports rdflib)."""

@@ -307,6 +307,7 @@ def _payload_from_file(path: Path) -> Payload:
         "SELECT (COUNT(DISTINCT ?b) AS ?n) "
         "WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER isBlank(?b) }"
     )
+    assert isinstance(blank, ox.QuerySolutions)
     count = int(next(iter(blank))["n"].value)
     if count:
         raise PushError(

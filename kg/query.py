@@ -504,7 +504,8 @@ def local_graph(data: Path | str = "data", graph_file: Path | str | None = None)
     if graph_file is None:
         from kg.pipeline import load_graph
 
-        return load_graph(data)[1].public_graph()
+        graph: Graph = load_graph(data)[1].public_graph()
+        return graph
     path = Path(graph_file)
     graph = Graph()
     try:

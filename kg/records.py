@@ -44,7 +44,7 @@ NULLS = ("", "~", "null", "Null", "NULL")
 
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML without libyaml: the pure-Python parser, the same nodes
 
     class _Parser(  # type: ignore[no-redef]
@@ -57,7 +57,7 @@ except ImportError:  # PyYAML without libyaml: the pure-Python parser, the same 
             yaml.composer.Composer.__init__(self)
 
 
-class _NodeLoader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+class _NodeLoader(_Parser, yaml.resolver.BaseResolver):
     """Composes YAML into nodes only: libyaml's parser (where installed) and no implicit
     typing, because the record model, not YAML 1.1's guesses, decides what a scalar is."""
 

@@ -71,7 +71,7 @@ def rows(triples: Iterable[Triple]) -> list[Row]:
 
     Sorting tuples of strings runs in C; the term itself rides along for the writers.
     """
-    ordered = [(s, p, _nt_term(o), o) for s, p, o in triples]
+    ordered: list[Row] = [(s, p, _nt_term(o), o) for s, p, o in triples]
     ordered.sort()
     return ordered
 
@@ -190,7 +190,7 @@ def to_jsonld(triples: Iterable[Triple] | Rows) -> str:
         node: dict[str, Any] = {"@id": str(subject)}
         for predicate, objects in predicates:
             if predicate == RDF_TYPE:
-                types = [compact(o) or str(o) for _, o in objects]
+                types = [compact(str(o)) or str(o) for _, o in objects]
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
             values = [value(o) for _, o in objects]

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -62,7 +63,8 @@ class _ShapesGraph:
     """The parsed shapes as an index: subject → predicate → objects (in document order)."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.index: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        # Keys and values are pyoxigraph terms (RDF-star triples never occur in shapes).
+        self.index: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for triple in triples:
             self.index[triple.subject][triple.predicate.value].append(triple.object)
 
@@ -109,6 +111,7 @@ class CompiledShapes:
         found: set[Violation] = set()
         for constraint in self.constraints:
             solutions = store.query(constraint.query)
+            assert isinstance(solutions, ox.QuerySolutions)
             names = {variable.value for variable in solutions.variables}
             for solution in solutions:
                 bound = {name: solution[name] for name in names if solution[name] is not None}
@@ -195,11 +198,8 @@ class _Compiler:
 
     def property_constraints(self, shape: Node, targets: str, prop: Node) -> Iterable[_Constraint]:
         path, result_path = self.path(prop)
-        message = (
-            str(self.shapes.value(prop, SH + "message").value)
-            if self.shapes.value(prop, SH + "message")
-            else "does not conform"
-        )
+        declared = self.shapes.value(prop, SH + "message")
+        message = str(declared.value) if declared is not None else "does not conform"
         shape_id = _term(shape)
         rp = result_path or None
 
@@ -278,10 +278,10 @@ class _Compiler:
             n = get(prop, SH + "qualifiedMinCount")
             if n is None:
                 raise UnsupportedShape("sh:qualifiedValueShape needs sh:qualifiedMinCount here")
-            cls = self.class_of(qualified)
+            qualified_class = self.class_of(qualified)
             query = (
                 f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value . "
-                f"?value {TYPE_PATH} {cls} . }} }} GROUP BY ?this "
+                f"?value {TYPE_PATH} {qualified_class} . }} }} GROUP BY ?this "
                 f"HAVING (COUNT(DISTINCT ?value) < {int(n.value)})"
             )
             yield _Constraint(query, message, rp, shape_id, False)
@@ -302,9 +302,13 @@ class _Compiler:
         prefixes = ""
         for owner in self.shapes.values(constraint, SH + "prefixes"):
             for declaration in self.shapes.values(owner, SH + "declare"):
-                prefix = self.shapes.value(declaration, SH + "prefix")
+                name = self.shapes.value(declaration, SH + "prefix")
                 namespace = self.shapes.value(declaration, SH + "namespace")
-                prefixes += f"PREFIX {prefix.value}: <{namespace.value}>\n"
+                if name is None or namespace is None:
+                    raise UnsupportedShape(
+                        f"a sh:declare needs sh:prefix and sh:namespace ({shape})"
+                    )
+                prefixes += f"PREFIX {name.value}: <{namespace.value}>\n"
         body = str(select.value).replace("$this", "?this")
         message = self.shapes.value(constraint, SH + "message")
         # $this is pre-bound in SHACL; unbound here, the query finds every focus node's

@@ -18,4 +18,5 @@ if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>
   fi
 fi
 python3 -m ruff check .
+python3 -m mypy
 python3 -m pytest "$@"
