@@ -83,10 +83,8 @@ class GraphView:
         index: dict[IRI, dict[IRI, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for subject, predicate, value in graph.triples:
             index[subject][predicate].append(value)
-        for predicates in index.values():
-            for values in predicates.values():
-                values.sort(key=_node_key)
         self._index = index
+        self._sorted: set[tuple[IRI, IRI]] = set()  # value lists are sorted on first use
         self._agents: dict[tuple[IRI, IRI], list[tuple[int, IRI, str]]] = defaultdict(list)
         for role_node in self.subjects(RDF.type, PRO.RoleInTime):
             document, role = (
@@ -102,7 +100,13 @@ class GraphView:
             agents.sort()
 
     def values(self, subject: IRI, predicate: IRI) -> list[Term]:
-        return list(self._index.get(subject, {}).get(predicate, []))
+        found = self._index.get(subject, {}).get(predicate)
+        if not found:
+            return []
+        if len(found) > 1 and (subject, predicate) not in self._sorted:
+            found.sort(key=_node_key)  # deterministic order, paid only for what is shown
+            self._sorted.add((subject, predicate))
+        return list(found)
 
     def value(self, subject: IRI, predicate: IRI) -> Term | None:
         found = self.values(subject, predicate)
@@ -412,7 +416,9 @@ class _Tree:
         )
 
 
-def jsonld_tree(graph: KnowledgeGraph, page: str = "profile") -> Json:
+def jsonld_tree(
+    graph: KnowledgeGraph, page: str = "profile", view: GraphView | None = None
+) -> Json:
     """The embed as a JSON-compatible value.
 
     `profile`: one `ProfilePage` object (Google's profile-page guidance). `publications`: a
@@ -421,7 +427,7 @@ def jsonld_tree(graph: KnowledgeGraph, page: str = "profile") -> Json:
     """
     if page not in PAGES:
         raise EmbedError(f"unknown page {page!r}; choose one of {', '.join(PAGES)}")
-    view = GraphView(graph)
+    view = view or GraphView(graph)
     tree = _Tree(view)
     works = [tree.work(work) for work in view.works()]
     if page == "publications":
@@ -435,14 +441,19 @@ def jsonld_tree(graph: KnowledgeGraph, page: str = "profile") -> Json:
     }
 
 
-def script_block(graph: KnowledgeGraph, page: str = "profile", ascii_only: bool = False) -> str:
+def script_block(
+    graph: KnowledgeGraph,
+    page: str = "profile",
+    ascii_only: bool = False,
+    view: GraphView | None = None,
+) -> str:
     """The `<script type="application/ld+json">` element, safe to paste into any HTML page.
 
     `<`, `>`, `&` (and U+2028/9) are escaped as `\\u003c` … inside the JSON strings, so no
     title can close the element or open a comment; `ascii_only` escapes every non-ASCII
     character too, for pages not in UTF-8.
     """
-    text = json.dumps(jsonld_tree(graph, page), ensure_ascii=ascii_only, indent=1)
+    text = json.dumps(jsonld_tree(graph, page, view), ensure_ascii=ascii_only, indent=1)
     for character, escape in SCRIPT_ESCAPES.items():
         text = text.replace(character, escape)
     return f'<script type="application/ld+json">\n{text}\n</script>'

@@ -760,23 +760,32 @@ class _Mapper:
         The homepage embed is a nested tree rooted at this page, cut from the public graph, so
         these few triples are what lets every triple of the embed be a triple of the graph. The
         graph links versions to their authors, not the researcher to the works; `hasPart` gives
-        the tree its one forward link to every version, thesis and patent family.
+        the tree its one forward link to each of the researcher's versions (as author or
+        editor), theses and patent families: in an institute's data, not everyone's.
         """
         researcher = self.dataset.collections["people"][self.dataset.researcher]
         page = self.node(self.iri("profile"), researcher, SCHEMA.ProfilePage)
         self.add(page, SCHEMA.mainEntity, self.graph.researcher)
+        me = self.dataset.researcher
         parts = [
             *(
                 self.iri("work", work.key, version.key)
                 for work in self.dataset.records("works")
                 for version in work.get("versions", [])
+                if any(
+                    a.person == me for a in version.get("authors", []) + version.get("editors", [])
+                )
             ),
             *(
                 self.iri("thesis", education.key)
                 for education in self.dataset.records("education")
                 if education.get("thesis") is not None
             ),
-            *(self.iri("patent", patent.key) for patent in self.dataset.records("patents")),
+            *(
+                self.iri("patent", patent.key)
+                for patent in self.dataset.records("patents")
+                if me in patent.get("inventors", [])
+            ),
         ]
         public = {subject for subject, _, _ in self.graph.triples}
         for part in parts:

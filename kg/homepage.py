@@ -616,7 +616,7 @@ class _Page:
 <link rel="alternate" type="application/ld+json" href="kg.jsonld" title="Knowledge graph">
 <style>{CSS}</style>
 {START_MARKER}
-{script_block(self.graph)}
+{script_block(self.graph, view=self.view)}
 {END_MARKER}
 </head>
 <body>
