@@ -389,3 +389,27 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith(f"Error: {page} has no </head>")
     both = runner.invoke(cli, ["embed", "--out", "x.html", "--into", str(page)])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_the_profile_page_holds_only_the_researchers_own_works(data_copy: Path) -> None:
+    """In an institute's data the homepage of one researcher lists their works, not everyone's."""
+    from kg import load_graph
+    from kg.vocab import SCHEMA
+
+    (data_copy / "others.yaml").write_text(
+        """works:
+  - key: someone-elses-paper
+    versions:
+      - key: arxiv
+        type: preprint
+        title: A Paper the Researcher Did Not Write
+        authors: ["Samek W", "Binder A"]
+        year: 2024
+""",
+        encoding="utf-8",
+    )
+    _, graph = load_graph(data_copy)
+    parts = {o for s, p, o in graph.triples if p == SCHEMA.hasPart and s.endswith("/profile")}
+    assert f"{graph.base}work/someone-elses-paper/arxiv" not in parts
+    assert f"{graph.base}work/audiomnist/arxiv" in parts
+    assert "A Paper the Researcher Did Not Write" not in script_block(graph)
