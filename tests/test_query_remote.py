@@ -192,3 +192,22 @@ def test_endpoint_errors_are_one_line(server: OxigraphServer) -> None:
         f"Error: {server.url}/no-such-endpoint is not a SPARQL query endpoint (HTTP 404)"
     )
     assert len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_the_default_local_engine_gives_the_same_rows_as_rdflib(built: Path, name: str) -> None:
+    """`kg query run` runs on an in-memory Oxigraph store; rdflib is the independent check."""
+    store = query.local_store(graph_file=built / "kg.nt")
+    bundled = BUNDLED[name]
+    ours = query.run_oxigraph(bundled, store, query.bind(bundled, {}))  # defaults, as `run` does
+    assert_same(answer(built / "kg.nt", name, ()), ours)
+
+
+@pytest.mark.parametrize(("name", "values"), OTHER_VALUES, ids=lambda v: str(v))
+def test_the_default_local_engine_binds_parameters_like_rdflib(
+    built: Path, name: str, values: dict[str, str]
+) -> None:
+    store = query.local_store(graph_file=built / "kg.nt")
+    bundled = BUNDLED[name]
+    local = answer(built / "kg.nt", name, tuple(sorted(values.items())))
+    assert_same(local, query.run_oxigraph(bundled, store, query.bind(bundled, values)))
