@@ -1,0 +1,128 @@
+"""The benchmark harness (issue 7): a deterministic, valid generator and a harness that runs
+end to end and prints the JSON line its users parse."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from benchmarks.generate import edit_one_record, generate
+from kg import validate_data
+from kg.records import load_dataset
+from tests.conftest import ROOT
+
+N = 200
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bench") / "data"
+    generate(N, folder, seed=0)
+    return folder
+
+
+def test_the_generator_is_deterministic(corpus: Path, tmp_path: Path) -> None:
+    generate(N, tmp_path / "again", seed=0)
+    generate(N, tmp_path / "other", seed=1)
+    assert files(tmp_path / "again") == files(corpus)
+    assert files(tmp_path / "other") != files(corpus)
+    assert files(tmp_path / "other").keys() == files(corpus).keys()
+
+
+def test_the_folder_is_laid_out_as_an_institute_keeps_it(corpus: Path) -> None:
+    names = set(files(corpus))
+    assert {"kg.yaml", "venues.yaml", "profile.yaml", "career.yaml", "patents.yaml"} <= names
+    assert "works/journal-articles-001.yaml" in names
+    assert any(name.startswith("people/") for name in names)
+    for path in corpus.rglob("*.yaml"):  # plain YAML, readable by any loader
+        assert yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+
+
+def test_the_generated_records_are_valid_and_realistic(corpus: Path) -> None:
+    validate_data(corpus)  # raises on any record or SHACL problem
+    dataset = load_dataset(corpus)
+    works = dataset.records("works")
+    assert len(works) == N
+    assert len(dataset.records("venues")) == 500
+    assert len(dataset.records("people")) == N // 5
+    versions = [version for work in works for version in work.get("versions")]
+    two = [work for work in works if len(work.get("versions")) == 2]
+    assert 0.05 * N <= len(two) <= 0.3 * N  # about 15% preprint + published version
+    assert any(w.get("versions")[0].get("title") != w.get("versions")[1].get("title") for w in two)
+    counts = [len(version.get("authors", [])) for version in versions]
+    assert min(counts) >= 0 and max(counts) <= 12
+    assert any(len(person.get("variants", [])) > 1 for person in dataset.records("people"))
+    printed = {agent.printed for version in versions for agent in version.get("authors", [])}
+    assert any(not name.isascii() for name in printed)  # Müller, Hedström, Ekstrøm …
+    assert any(version.get("links") for version in versions)
+    entries = [len(patent.get("entries")) for patent in dataset.records("patents")]
+    assert entries and max(entries) <= 4
+
+
+def test_editing_one_record_changes_one_line(corpus: Path, tmp_path: Path) -> None:
+    generate(N, tmp_path / "data", seed=0)
+    edited = edit_one_record(tmp_path / "data")
+    before = (corpus / edited.relative_to(tmp_path / "data")).read_text(encoding="utf-8")
+    after = edited.read_text(encoding="utf-8")
+    changed = [
+        (old, new)
+        for old, new in zip(before.splitlines(), after.splitlines(), strict=True)
+        if old != new
+    ]
+    assert len(changed) == 1 and "(revised)" in changed[0][1]
+
+
+@pytest.mark.slow
+def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
+    command = [
+        sys.executable,
+        "benchmarks/run.py",
+        "--publications",
+        "60",
+        "--repeat",
+        "1",
+        "--query-timeout",
+        "10",
+        "--timeout",
+        "600",
+        "--workdir",
+        str(tmp_path),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    report = json.loads(lines[-1])
+    assert report["publications"] == 60 and report["triples"] > 1000
+    required = {
+        "load",
+        "map",
+        "validate",
+        "turtle",
+        "jsonld",
+        "ntriples",
+        "build_total",
+        "rebuild_one_record",
+        "query_max",
+        "push",
+    }
+    assert required <= set(report["stages"])
+    for name in required:
+        stage = report["stages"][name]
+        assert {"seconds", "peak_mb", "floor_seconds", "ratio"} <= set(stage), name
+        assert stage["seconds"] is not None or stage["status"].startswith("n/a"), (name, stage)
+    assert report["stages"]["build_total"]["peak_mb"] > 10
+    assert report["rebuild_identical"] is True
+    assert "stage" in done.stdout and "ratio" in done.stdout  # the readable table
