@@ -41,6 +41,7 @@ from rdflib.util import guess_format
 
 from kg.errors import KgError, QueryError
 from kg.resources import query_files
+from kg.serialize import escape_string
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -370,25 +371,10 @@ def with_values(query: Query, bindings: Mapping[str, Identifier]) -> str:
     return f"{text[: opening + 1]}\n  {block}\n{text[opening + 1 :]}"
 
 
-_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f]')
-
-
 def _quoted(text: str) -> str:
-    """A SPARQL string literal: every quote, backslash and control character escaped."""
-    return '"{}"'.format(
-        _NEEDS_ESCAPE.sub(
-            lambda match: _ESCAPES.get(match.group(), f"\\u{ord(match.group()):04X}"), text
-        )
-    )
+    """A SPARQL string literal: every quote, backslash and control character escaped (the
+    N-Triples escapes kg writes its exports with are valid SPARQL escapes too)."""
+    return f'"{escape_string(text)}"'
 
 
 def _sparql_term(term: Node) -> str:

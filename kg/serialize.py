@@ -23,6 +23,7 @@ from kg.vocab import PREFIXES, RDF
 __all__ = [
     "FORMATS",
     "Rows",
+    "escape_string",
     "jsonld_context",
     "ntriples_unsorted",
     "to_jsonld",
@@ -48,7 +49,9 @@ RDF_TYPE = RDF.type
 Row = tuple[str, str, str, Term]
 
 
-def _escape(text: str) -> str:
+def escape_string(text: str) -> str:
+    """The body of a quoted N-Triples, Turtle or SPARQL string: quotes, backslashes and
+    control characters escaped."""
     if _NEEDS_ESCAPE.search(text) is None:
         return text
     return _NEEDS_ESCAPE.sub(
@@ -59,7 +62,7 @@ def _escape(text: str) -> str:
 def _nt_term(term: Term) -> str:
     if isinstance(term, Literal):
         lexical, datatype, language = term
-        text = f'"{_escape(lexical)}"'
+        text = f'"{escape_string(lexical)}"'
         if language:
             return f"{text}@{language}"
         return f"{text}^^<{datatype}>" if datatype else text
@@ -144,7 +147,7 @@ def to_turtle(triples: Iterable[Triple] | Rows) -> str:
                 return lexical
             if datatype and not value.language:
                 short = compact(datatype)
-                return f'"{_escape(lexical)}"^^{short}' if short else nt
+                return f'"{escape_string(lexical)}"^^{short}' if short else nt
             return nt
         return compact(value) or nt
 
