@@ -23,13 +23,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from json.encoder import encode_basestring, encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
+from kg.bulk import paused_gc
 from kg.errors import EmbedError, KgError
 from kg.graph import KnowledgeGraph
 from kg.serialize import write_bytes_atomically, write_files
-from kg.terms import IRI, Literal, Term
+from kg.terms import IRI, Literal, Term, Triple
 from kg.vocab import KG, PRO, RDF, SCHEMA, XSD
 
 __all__ = [
@@ -71,42 +73,93 @@ def _node_key(term: Term) -> tuple[int, str]:
     return (1 if isinstance(term, Literal) else 0, str(term))
 
 
+# The links the view answers backwards (`subjects`) without a pass over the whole graph: the
+# profile page (`schema:mainEntity`), the PRO roles of a document and of a person, the talks.
+REVERSE_LINKS = frozenset(
+    {SCHEMA.mainEntity, PRO.relatesToDocument, PRO.isHeldBy, SCHEMA.performer}
+)
+
+Properties = dict[IRI, tuple[Term, ...]]
+Agents = dict[IRI, list[tuple[int, IRI, str]]]
+_NO_PROPERTIES: Properties = {}
+
+
+def _first_iri(values: Iterable[Term]) -> IRI | None:
+    for value in values:
+        if isinstance(value, IRI):
+            return value
+    return None
+
+
+def _first_text(values: Iterable[Term]) -> str | None:
+    for value in values:
+        if isinstance(value, Literal):
+            return value[0]
+    return None
+
+
 class GraphView:
     """The public triples indexed by subject, with the ordered authors of each document.
 
     Shared by the embed and the homepage, so both show exactly what the public graph says.
+    The page reads a small part of an institute's graph, so the view does one pass over the
+    triples, only grouping them by subject (and keeping the few links read backwards), and
+    sorts a node's values into predicates the first time the node is read.
     """
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.base = graph.base
         self.researcher = graph.researcher
-        index: dict[IRI, dict[IRI, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        for subject, predicate, value in graph.triples:
-            index[subject][predicate].append(value)
-        self._index = index
-        self._sorted: set[tuple[IRI, IRI]] = set()  # value lists are sorted on first use
-        self._agents: dict[tuple[IRI, IRI], list[tuple[int, IRI, str]]] = defaultdict(list)
-        for role_node in self.subjects(RDF.type, PRO.RoleInTime):
-            document, role = (
-                self.ref(role_node, PRO.relatesToDocument),
-                self.ref(role_node, PRO.withRole),
-            )
-            person, rank = self.ref(role_node, PRO.isHeldBy), self.value(role_node, KG.rank)
-            if document is None or role is None or person is None or rank is None:
-                continue
-            printed = self.text(role_node, KG.printedName) or self.text(person, SCHEMA.name)
-            self._agents[(document, role)].append((int(str(rank)), person, printed or ""))
-        for agents in self._agents.values():
-            agents.sort()
+        self._graph = graph
+        with paused_gc():
+            self._group(graph)
+        self._other_backwards: dict[IRI, dict[Term, set[IRI]]] = {}
+        self._properties: dict[IRI, Properties] = {}
+        self._types: dict[IRI, frozenset[IRI]] = {}
+        self._agents: dict[IRI, Agents] = {}
+        self._dates: dict[IRI, str] = {}
 
-    def values(self, subject: IRI, predicate: IRI) -> list[Term]:
-        found = self._index.get(subject, {}).get(predicate)
-        if not found:
-            return []
-        if len(found) > 1 and (subject, predicate) not in self._sorted:
-            found.sort(key=_node_key)  # deterministic order, paid only for what is shown
-            self._sorted.add((subject, predicate))
-        return list(found)
+    def _group(self, graph: KnowledgeGraph) -> None:
+        """The one pass over the triples: by subject, and the `REVERSE_LINKS` by value."""
+        by_subject: defaultdict[IRI, list[Triple]] = defaultdict(list)
+        backwards: defaultdict[Term, list[Triple]] = defaultdict(list)
+        reverse_links = REVERSE_LINKS
+        for triple in graph.triples:
+            by_subject[triple[0]].append(triple)
+            if triple[1] in reverse_links:
+                backwards[triple[2]].append(triple)
+        self._triples: dict[IRI, list[Triple]] = by_subject
+        self._backwards: dict[Term, list[Triple]] = backwards
+
+    def properties(self, subject: IRI) -> Properties:
+        """The node's values by predicate, each sorted (deterministic), made on first read."""
+        found = self._properties.get(subject)
+        if found is None:
+            triples = self._triples.pop(subject, None)
+            if not triples:
+                found = _NO_PROPERTIES
+            else:
+                grouped: dict[IRI, list[Term]] = {}
+                for _, predicate, value in triples:
+                    values = grouped.get(predicate)
+                    if values is None:
+                        grouped[predicate] = [value]
+                    else:
+                        values.append(value)
+                found = {
+                    predicate: tuple(sorted(values, key=_node_key))
+                    if len(values) > 1
+                    else (values[0],)
+                    for predicate, values in grouped.items()
+                }
+            self._properties[subject] = found
+        return found
+
+    def values(self, subject: IRI, predicate: IRI) -> tuple[Term, ...]:
+        found = self._properties.get(subject)
+        if found is None:
+            found = self.properties(subject)
+        return found.get(predicate, ())
 
     def value(self, subject: IRI, predicate: IRI) -> Term | None:
         found = self.values(subject, predicate)
@@ -116,28 +169,61 @@ class GraphView:
         return [v for v in self.values(subject, predicate) if isinstance(v, IRI)]
 
     def ref(self, subject: IRI, predicate: IRI) -> IRI | None:
-        found = self.refs(subject, predicate)
-        return found[0] if found else None
+        return _first_iri(self.values(subject, predicate))
 
     def texts(self, subject: IRI, predicate: IRI) -> list[str]:
-        return [str(v) for v in self.values(subject, predicate) if isinstance(v, Literal)]
+        return [v[0] for v in self.values(subject, predicate) if isinstance(v, Literal)]
 
     def text(self, subject: IRI, predicate: IRI) -> str | None:
-        found = self.texts(subject, predicate)
-        return found[0] if found else None
+        return _first_text(self.values(subject, predicate))
 
-    def types(self, subject: IRI) -> set[IRI]:
-        return set(self.refs(subject, RDF.type))
+    def types(self, subject: IRI) -> frozenset[IRI]:
+        found = self._types.get(subject)
+        if found is None:
+            found = self._types[subject] = frozenset(self.refs(subject, RDF.type))
+        return found
 
     def predicates(self, subject: IRI) -> list[IRI]:
-        return sorted(self._index.get(subject, {}))
+        return sorted(self.properties(subject))
 
     def subjects(self, predicate: IRI, value: Term) -> list[IRI]:
-        return sorted(
-            subject
-            for subject, predicates in self._index.items()
-            if value in predicates.get(predicate, ())
-        )
+        if predicate in REVERSE_LINKS:
+            return sorted(
+                {triple[0] for triple in self._backwards.get(value, ()) if triple[1] == predicate}
+            )
+        index = self._other_backwards.get(predicate)
+        if index is None:  # a pass over the graph, once per predicate
+            index = self._other_backwards[predicate] = {}
+            for subject, found, target in self._graph.triples:
+                if found == predicate:
+                    index.setdefault(target, set()).add(subject)
+        return sorted(index.get(value, ()))
+
+    def _roles(self, document: IRI) -> Agents:
+        """The document's ranked (rank, person, printed name) by PRO role, sorted."""
+        found = self._agents.get(document)
+        if found is not None:
+            return found
+        found = {}
+        for role_node in self.subjects(PRO.relatesToDocument, document):
+            properties = self.properties(role_node)
+            if PRO.RoleInTime not in properties.get(RDF.type, ()):
+                continue
+            if _first_iri(properties.get(PRO.relatesToDocument, ())) != document:
+                continue  # a node relating to two documents counts for the first (as before)
+            role = _first_iri(properties.get(PRO.withRole, ()))
+            person = _first_iri(properties.get(PRO.isHeldBy, ()))
+            rank = properties.get(KG.rank)
+            if role is None or person is None or not rank:
+                continue
+            printed = _first_text(properties.get(KG.printedName, ())) or self.text(
+                person, SCHEMA.name
+            )
+            found.setdefault(role, []).append((int(str(rank[0])), person, printed or ""))
+        for agents in found.values():
+            agents.sort()
+        self._agents[document] = found
+        return found
 
     def agents(self, document: IRI, role: IRI = PRO.author) -> list[tuple[IRI, str]]:
         """(person, name as printed) in printed order, from the PRO roles' `kg:rank`.
@@ -145,9 +231,7 @@ class GraphView:
         A document linked by `schema:author`/`schema:editor` without roles (a thesis) gets those
         people after the ranked ones, in IRI order.
         """
-        ranked = [
-            (person, printed) for _, person, printed in self._agents.get((document, role), [])
-        ]
+        ranked = [(person, printed) for _, person, printed in self._roles(document).get(role, [])]
         link = SCHEMA.editor if role == PRO.editor else SCHEMA.author
         seen = {person for person, _ in ranked}
         extra = [
@@ -177,6 +261,12 @@ class GraphView:
 
     def date(self, subject: IRI) -> str:
         """The publication date of a work; for a patent family, its earliest document's."""
+        found = self._dates.get(subject)
+        if found is None:
+            found = self._dates[subject] = self._date(subject)
+        return found
+
+    def _date(self, subject: IRI) -> str:
         found = self.text(subject, SCHEMA.datePublished)
         if found:
             return found
@@ -185,6 +275,18 @@ class GraphView:
             for example in self.refs(subject, SCHEMA.workExample)
         ]
         return min((d for d in dates if d), default="")
+
+
+_SCHEMA = str(SCHEMA)
+_SCHEMA_TERMS: dict[str, IRI] = {}
+
+
+def _schema_term(name: str) -> IRI:
+    """`SCHEMA[name]`, made once per name."""
+    found = _SCHEMA_TERMS.get(name)
+    if found is None:
+        found = _SCHEMA_TERMS[name] = SCHEMA[name]
+    return found
 
 
 def _literal(value: Literal) -> Json:
@@ -206,6 +308,8 @@ class _Tree:
 
     def __init__(self, view: GraphView) -> None:
         self.view = view
+        self._types: dict[IRI, tuple[str, ...]] = {}
+        self._people: dict[IRI, dict[str, Json]] = {}
 
     def node(
         self,
@@ -214,26 +318,36 @@ class _Tree:
         nested: Mapping[str, Builder] | None = None,
         arrays: Iterable[str] = (),
     ) -> dict[str, Json]:
-        nested = nested or {}
         result: dict[str, Json] = {"@id": str(subject)}
-        types = self.types(subject)
+        types = self._types.get(subject)
+        if types is None:
+            types = self.types(subject)
         if types:
-            result["@type"] = types[0] if len(types) == 1 else types
+            result["@type"] = types[0] if len(types) == 1 else list(types)
+        properties = self.view.properties(subject)
+        if not properties:
+            return result
+        terms = _SCHEMA_TERMS
         for name in fields:
-            builder = nested.get(name)
-            values = [
-                self.value(name, value, builder)
-                for value in self.view.values(subject, SCHEMA[name])
-            ]
-            if values:
-                result[name] = values if len(values) > 1 or name in arrays else values[0]
+            found = properties.get(terms.get(name) or _schema_term(name))
+            if not found:
+                continue
+            builder = nested.get(name) if nested else None
+            if len(found) == 1 and name not in arrays:
+                result[name] = self.value(name, found[0], builder)
+            else:
+                result[name] = [self.value(name, value, builder) for value in found]
         return result
 
-    def types(self, subject: IRI) -> list[str]:
+    def types(self, subject: IRI) -> tuple[str, ...]:
         """The node's schema.org types (never FaBiO or PRO), the most specific ones."""
-        schema_types = {t for t in self.view.types(subject) if t.startswith(str(SCHEMA))}
-        specific = schema_types - GENERAL_TYPES or schema_types
-        return sorted(t[len(str(SCHEMA)) :] for t in specific)
+        found = self._types.get(subject)
+        if found is None:
+            schema_types = {t for t in self.view.types(subject) if t.startswith(_SCHEMA)}
+            specific = schema_types - GENERAL_TYPES or schema_types
+            found = tuple(sorted(t[len(_SCHEMA) :] for t in specific))
+            self._types[subject] = found
+        return found
 
     def value(self, name: str, value: Term, builder: Builder | None) -> Json:
         if isinstance(value, Literal):
@@ -293,7 +407,10 @@ class _Tree:
         return tree
 
     def person(self, person: IRI) -> dict[str, Json]:
-        return self.node(person, ("name",))
+        found = self._people.get(person)  # co-authors recur: made once, copied
+        if found is None:
+            found = self._people[person] = self.node(person, ("name",))
+        return dict(found)
 
     def organization(self, organization: IRI) -> dict[str, Json]:
         # No `location`: a school's town can give away a birthplace (DESIGN.md §5).
@@ -427,18 +544,19 @@ def jsonld_tree(
     """
     if page not in PAGES:
         raise EmbedError(f"unknown page {page!r}; choose one of {', '.join(PAGES)}")
-    view = view or GraphView(graph)
-    tree = _Tree(view)
-    works = [tree.work(work) for work in view.works()]
-    if page == "publications":
-        return [{"@context": SCHEMA_ORG_CONTEXT, **work} for work in works]
-    profile = tree.node(view.page, ())
-    return {
-        "@context": SCHEMA_ORG_CONTEXT,
-        **profile,
-        "mainEntity": tree.researcher(view.researcher),
-        "hasPart": works,
-    }
+    with paused_gc():
+        view = view or GraphView(graph)
+        tree = _Tree(view)
+        works = [tree.work(work) for work in view.works()]
+        if page == "publications":
+            return [{"@context": SCHEMA_ORG_CONTEXT, **work} for work in works]
+        profile = tree.node(view.page, ())
+        return {
+            "@context": SCHEMA_ORG_CONTEXT,
+            **profile,
+            "mainEntity": tree.researcher(view.researcher),
+            "hasPart": works,
+        }
 
 
 def script_block(
@@ -453,10 +571,67 @@ def script_block(
     title can close the element or open a comment; `ascii_only` escapes every non-ASCII
     character too, for pages not in UTF-8.
     """
-    text = json.dumps(jsonld_tree(graph, page, view), ensure_ascii=ascii_only, indent=1)
+    with paused_gc():
+        text = _dumps(jsonld_tree(graph, page, view), ascii_only)
     for character, escape in SCRIPT_ESCAPES.items():
         text = text.replace(character, escape)
     return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+def _dumps(value: Json, ascii_only: bool) -> str:
+    """`json.dumps(value, ensure_ascii=ascii_only, indent=1)`, the same text, faster.
+
+    With `indent` the standard library encodes in Python through nested generators; the
+    embed of a large profile has hundreds of thousands of values, so the tree (dicts, lists,
+    strings, numbers, booleans) is written here directly, strings by the same C escaper.
+    """
+    writer = _JsonWriter(encode_basestring_ascii if ascii_only else encode_basestring)
+    writer.encode(value, "\n")
+    return "".join(writer.parts)
+
+
+class _JsonWriter:
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        self.escape = escape
+        self.parts: list[str] = []
+
+    def encode(self, value: Json, level: str) -> None:
+        """`value` at the indentation `level` ("\n" and a space per level)."""
+        write, escape = self.parts.append, self.escape
+        if isinstance(value, str):
+            write(escape(value))
+        elif isinstance(value, dict):
+            if not value:
+                write("{}")
+                return
+            inner = level + " "
+            separator = "{" + inner
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise TypeError(f"keys must be str, not {type(key).__name__}")
+                write(separator)
+                write(escape(key))
+                write(": ")
+                self.encode(item, inner)
+                separator = "," + inner
+            write(level)
+            write("}")
+        elif isinstance(value, list | tuple):
+            if not value:
+                write("[]")
+                return
+            inner = level + " "
+            separator = "[" + inner
+            for item in value:
+                write(separator)
+                self.encode(item, inner)
+                separator = "," + inner
+            write(level)
+            write("]")
+        elif value is None or isinstance(value, bool | int | float):
+            write(json.dumps(value))
+        else:
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 # --- putting the block into a page --------------------------------------------------------

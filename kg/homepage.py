@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cached_property
 from html import escape
 from urllib.parse import urlsplit
 
+from kg.bulk import paused_gc
 from kg.embed import END_MARKER, START_MARKER, GraphView, script_block
 from kg.graph import KnowledgeGraph
 from kg.terms import IRI
@@ -118,6 +120,7 @@ class _Page:
         self.graph = graph
         self.view = GraphView(graph)
         self.me = self.view.researcher
+        self._kinds: dict[IRI, tuple[str, str]] = {}
 
     # --- small helpers ------------------------------------------------------------------
 
@@ -154,9 +157,8 @@ class _Page:
 
     def header(self, sections: list[tuple[str, str]]) -> str:
         view, me = self.view, self.me
-        printed = sorted(
-            {name for _, name in self._printed_names()}, key=lambda name: name != self.cited()
-        )
+        cited = self.cited()
+        printed = sorted({name for _, name in self._printed}, key=lambda name: name != cited)
         other_names = [n for n in view.texts(me, SCHEMA.alternateName) if n not in printed]
         lines = []
         role = [
@@ -191,7 +193,8 @@ class _Page:
             + "</header>"
         )
 
-    def _printed_names(self) -> list[tuple[IRI, str]]:
+    @cached_property
+    def _printed(self) -> list[tuple[IRI, str]]:
         return [
             (role, name)
             for role in self.view.subjects(PRO.isHeldBy, self.me)
@@ -200,7 +203,7 @@ class _Page:
 
     def cited(self) -> str:
         """The printed form of the researcher's name used most often."""
-        counts = Counter(name for _, name in self._printed_names())
+        counts = Counter(name for _, name in self._printed)
         return min(counts, key=lambda name: (-counts[name], name)) if counts else ""
 
     # --- about --------------------------------------------------------------------------
@@ -342,11 +345,16 @@ class _Page:
             parsed.append((year, match["name"], " · ".join(notes)))
         parsed.sort(key=lambda award: award[1])
         parsed.sort(key=lambda award: award[0], reverse=True)  # stable: names stay in order
-        items, publications = [], self.publications()
+        items = []
+        awarded = [  # the few publications with awards, in order, read once
+            (work, texts)
+            for work in self.publications()
+            if (texts := self.view.texts(work, SCHEMA.award))
+        ]
         for year, name, note in parsed:
             body = f"<h3>{_e(name)}</h3>" + (f'<p class="muted">{_e(note)}</p>' if note else "")
-            for work in publications:
-                if any(text.startswith(name) for text in self.view.texts(work, SCHEMA.award)):
+            for work, texts in awarded:
+                if any(text.startswith(name) for text in texts):
                     anchor = _slug(work, self.view.base)
                     body += f'<p>For <a href="#{anchor}">{_e(self.name(work))}</a></p>'
             items.append(self.entry(year, body))
@@ -415,9 +423,19 @@ class _Page:
 
     def publications(self) -> list[IRI]:
         """The versions of works on the profile page (theses and patents have own sections)."""
-        return [w for w in self.view.works() if self.view.ref(w, SCHEMA.exampleOfWork)]
+        return list(self._publications)
+
+    @cached_property
+    def _publications(self) -> tuple[IRI, ...]:
+        return tuple(w for w in self.view.works() if self.view.ref(w, SCHEMA.exampleOfWork))
 
     def kind(self, work: IRI) -> tuple[str, str]:
+        found = self._kinds.get(work)
+        if found is None:
+            found = self._kinds[work] = self._kind(work)
+        return found
+
+    def _kind(self, work: IRI) -> tuple[str, str]:
         types = self.view.types(work)
         for fabio_class, kind in KINDS.items():
             if fabio_class in types:
@@ -705,7 +723,8 @@ def chart(page: _Page, works: list[IRI]) -> str:
 
 def render_homepage(graph: KnowledgeGraph) -> str:
     """The homepage as one HTML document, from the public triples of `graph`."""
-    return _Page(graph).render()
+    with paused_gc():
+        return _Page(graph).render()
 
 
 CSS = """

@@ -5,20 +5,31 @@ The CLI calls these functions and nothing else, so every command is scriptable f
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from kg.errors import ValidationFailed
+from kg.bulk import paused_gc
+from kg.errors import KgError, Problem, ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
 from kg.records import Dataset, load_dataset
-from kg.serialize import FORMATS, Rows, to_jsonld, to_ntriples, to_turtle, write_files
-from kg.validate import check_graph
+from kg.serialize import STREAMS, Rows, StagedFiles
+from kg.shacl import Violation
+from kg.validate import check_graph, locate, shard_plan
 
-__all__ = ["BuildResult", "build", "cache_folder", "load_graph", "validate_data"]
+__all__ = [
+    "BuildResult",
+    "build",
+    "cache_folder",
+    "load_graph",
+    "validate_data",
+]
 
 OUTPUT_NAME = "kg"
 CACHE_NAME = ".kg-cache"
@@ -34,8 +45,9 @@ class BuildResult:
 
 def load_graph(data: Path | str, base: str | None = None) -> tuple[Dataset, KnowledgeGraph]:
     """Load and map the records of a data folder; raises `KgError` on bad input."""
-    dataset = load_dataset(data, base)
-    return dataset, build_graph(dataset)
+    with paused_gc():
+        dataset = load_dataset(data, base)
+        return dataset, build_graph(dataset)
 
 
 def validate_data(
@@ -69,34 +81,37 @@ def build(
     With `cache`, parsed records are kept in `DATA/.kg-cache` (beside the private data it
     holds, never in `out/`, which may be published).
     """
+    with paused_gc():
+        return _build(data, Path(out), base, private, cache)
+
+
+def _build(
+    data: Path | str, out: Path, base: str | None, private: bool, cache: bool
+) -> BuildResult:
     dataset = load_dataset(data, base, cache=cache_folder(data) if cache else None)
     graph = build_graph(dataset)
-    public_rows = Rows(graph.triples)
-    ntriples = to_ntriples(public_rows)  # written as kg.nt and loaded for validation
-    with _Renderer(public_rows) as rendering:  # Turtle and JSON-LD while validating
-        problems = check_graph(graph, public=True, ntriples=ntriples)
-        if private:
-            problems += check_graph(graph, public=False)
+    public = Rows(graph.triples)
+    everything = Rows(graph.triples | graph.private_triples) if private else None
+    outputs: list[tuple[Path, Rows | None]] = [
+        (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
+    ]
+    outputs.append((out / "index.html", None))  # the public graph only, with the embed
+    if everything is not None:
+        outputs += [(out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS]
+    with StagedFiles() as files:
+        if len(public) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1:
+            problems = _in_parallel(graph, public, everything, outputs, files)
+        else:
+            problems = check_graph(graph, public=True, shards=False)
+            if everything is not None:
+                problems += check_graph(graph, public=False, shards=False)
+            if not problems:
+                for path, rows in outputs:
+                    files.write(path, _content(graph, path, rows))
         if problems:
             raise ValidationFailed(sorted(set(problems)))
-        turtle, jsonld = rendering.result()
-    out = Path(out)
-    contents = {
-        out / f"{OUTPUT_NAME}.ttl": turtle,
-        out / f"{OUTPUT_NAME}.jsonld": jsonld,
-        out / f"{OUTPUT_NAME}.nt": ntriples,
-        out / "index.html": render_homepage(graph),  # public graph only, with the embed
-    }
-    if private:
-        everything = Rows(graph.triples | graph.private_triples)
-        contents.update(
-            {
-                out / f"{PRIVATE_NAME}.{extension}": writer(everything)
-                for extension, writer in FORMATS.items()
-            }
-        )
-    write_files(contents)
-    return BuildResult(dataset, graph, sorted(contents))
+        files.commit()
+    return BuildResult(dataset, graph, sorted(path for path, _ in outputs))
 
 
 def cache_folder(data: Path | str) -> Path:
@@ -104,44 +119,78 @@ def cache_folder(data: Path | str) -> Path:
     return Path(data) / CACHE_NAME
 
 
-PARALLEL_MIN_TRIPLES = 200_000
-_rows_to_render: Rows | None = None
+PARALLEL_MIN_TRIPLES = 200_000  # below this, processes cost more than they save
 
 
-def _render(_: object = None) -> tuple[str, str]:
-    assert _rows_to_render is not None
-    return to_turtle(_rows_to_render), to_jsonld(_rows_to_render)
+def _content(graph: KnowledgeGraph, path: Path, rows: Rows | None) -> Iterable[str]:
+    if rows is None:
+        return render_homepage(graph)
+    return STREAMS[path.suffix[1:]](rows)
 
 
-class _Renderer:
-    """Renders Turtle and JSON-LD in a forked process while the caller validates.
+def _in_parallel(
+    graph: KnowledgeGraph,
+    public: Rows,
+    everything: Rows | None,
+    outputs: list[tuple[Path, Rows | None]],
+    files: StagedFiles,
+) -> list[Problem]:
+    """Write every output and validate every shard, on all cores at once.
 
-    On two cores this hides most of the writing behind validation for an institute's graph.
-    The child inherits the sorted rows through fork (nothing is pickled on the way in); small
-    graphs are rendered in place, where a process would cost more than it saves.
+    The writers stage their files under temporary names (adopted by `files`, so a failure
+    removes them); the shards return their violations. The largest jobs go first, so both
+    cores stay busy to the end. Workers are forked: they inherit the graph, nothing is pickled
+    on the way in.
     """
+    plans = [shard_plan(graph, public, public=True)]
+    if everything is not None:
+        plans.append(shard_plan(graph, everything, public=False))
+    jobs: list[Callable[[], object]] = [
+        functools.partial(_stage, path, functools.partial(_content, graph, path, rows))
+        for path, rows in outputs
+    ]
+    for plan in plans:
+        jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
+    violations: list[Violation] = []
+    errors: list[KgError] = []
+    for result in _run_forked(jobs):
+        if isinstance(result, tuple):
+            files.adopt(*result)
+        elif isinstance(result, KgError):
+            errors.append(result)
+        else:
+            violations += result
+    if errors:
+        raise errors[0]
+    return locate(violations, graph.origins)
 
-    def __init__(self, rows: Rows) -> None:
-        self.rows = rows
-        self.future: Future[tuple[str, str]] | None = None
-        self.pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> _Renderer:
-        global _rows_to_render
-        if len(self.rows.rows) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1:
-            _rows_to_render = self.rows
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            self.future = self.pool.submit(_render)
-        return self
+def _stage(path: Path, content: Callable[[], Iterable[str]]) -> tuple[Path, Path]:
+    files = StagedFiles()
+    try:
+        return files.write(path, content()), path
+    except BaseException:
+        files.discard()
+        raise
 
-    def result(self) -> tuple[str, str]:
-        if self.future is not None:
-            return self.future.result()
-        return to_turtle(self.rows), to_jsonld(self.rows)
 
-    def __exit__(self, *exc: object) -> None:
-        global _rows_to_render
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        _rows_to_render = None
+_jobs: list[Callable[[], object]] = []
+
+
+def _run_job(index: int) -> object:
+    try:
+        return _jobs[index]()
+    except KgError as error:  # returned, so the others still finish and get cleaned up
+        return error
+
+
+def _run_forked(jobs: list[Callable[[], object]]) -> list[Any]:
+    """Each job's result (or the `KgError` it raised), run on forked workers, one per core."""
+    global _jobs
+    _jobs = jobs
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+            return list(pool.map(_run_job, range(len(jobs))))
+    finally:
+        _jobs = []

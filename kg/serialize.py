@@ -5,25 +5,45 @@ always give byte-identical files (sorted subjects, predicates and objects), so `
 export is meaningful, and the writers are linear and fast (rdflib's Turtle writer needs minutes
 for an institute's graph, DESIGN.md §9). The tests prove the output with rdflib, pyoxigraph and
 pyld: all three read the three files as one graph.
+
+How the writers stay fast: `Rows` groups the triples by subject once, sorting only subject keys
+and each subject's few (predicate, object) pairs; every distinct object is rendered once per
+format (objects repeat heavily: people, classes, dates); and every distinct signature (a
+subject's predicates, one per object) gets a `str.format` template, with its verbs, JSON keys
+and member order, made once. A subject is then one `format` call: no Python code runs per
+triple. `iter_ntriples`, `iter_turtle` and `iter_jsonld` yield the output in chunks, so a file
+is written without ever holding all of it: `write_files` and `StagedFiles` take those chunks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cached_property
+from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TypeVar
 
+from kg.bulk import paused_gc
 from kg.errors import KgError
 from kg.terms import XSD_BOOLEAN, XSD_INTEGER, Literal, Term, Triple
 from kg.vocab import PREFIXES, RDF
 
 __all__ = [
     "FORMATS",
+    "STREAMS",
     "Rows",
+    "StagedFiles",
     "escape_string",
+    "iter_jsonld",
+    "iter_ntriples",
+    "iter_turtle",
     "jsonld_context",
     "ntriples_unsorted",
     "to_jsonld",
@@ -47,6 +67,8 @@ _ESCAPES = {
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 RDF_TYPE = RDF.type
 Row = tuple[str, str, str, Term]
+# Subjects per chunk yielded by the iter_* writers: a few hundred kilobytes of text.
+CHUNK_SUBJECTS = 2048
 
 
 def escape_string(text: str) -> str:
@@ -69,35 +91,149 @@ def _nt_term(term: Term) -> str:
     return f"<{term}>"
 
 
-def rows(triples: Iterable[Triple]) -> list[Row]:
-    """Triples in the canonical order: subject, predicate, then the object's N-Triples form.
-
-    Sorting tuples of strings runs in C; the term itself rides along for the writers.
-    """
-    ordered: list[Row] = [(s, p, _nt_term(o), o) for s, p, o in triples]
-    ordered.sort()
-    return ordered
+# One subject: its IRI, the predicate of each of its objects (repeated for several objects; one
+# tuple shared by every subject with the same predicates and counts), and the N-Triples forms
+# of the objects, aligned with the predicates; sorted by predicate, then object.
+Subject = tuple[str, tuple[str, ...], tuple[str, ...]]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _ordered(triples: Iterable[Triple] | Rows) -> list[Row]:
-    return triples.rows if isinstance(triples, Rows) else rows(triples)
+class _NTriplesForms(dict[Term, str]):
+    """Each distinct term's N-Triples form, made on first use."""
+
+    def __missing__(self, term: Term) -> str:
+        form = self[term] = _nt_term(term)
+        return form
 
 
 class Rows:
-    """Triples sorted once, for writing several formats of the same graph."""
+    """Triples sorted once, for writing several formats of the same graph.
+
+    The canonical order is subject, predicate, then the object's N-Triples form. `rows` is
+    that order as (subject, predicate, object N-Triples, object) rows, made on first use; the
+    writers read `subjects`, one `Subject` entry per subject, and `terms`, the term of each
+    object's N-Triples form. `len(rows)` counts triples without making the rows.
+    """
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        self.rows = rows(triples)
+        with paused_gc():  # nothing built here can be part of a cycle
+            self._build(triples)
+
+    def _build(self, triples: Iterable[Triple]) -> None:
+        by_subject: defaultdict[str, list[Triple]] = defaultdict(list)
+        for triple in triples:
+            by_subject[triple[0]].append(triple)
+        nt_of = _NTriplesForms()
+        nt = nt_of.__getitem__
+        predicate_of, object_of = itemgetter(1), itemgetter(2)
+        signatures: dict[tuple[str, ...], tuple[str, ...]] = {}
+        shared = signatures.setdefault
+        subjects: list[Subject] = []
+        append = subjects.append
+        count = 0
+        for subject in sorted(by_subject, key=str):  # exact str keys sort fastest
+            group = by_subject[subject]
+            count += len(group)
+            pairs = sorted(
+                zip(map(predicate_of, group), map(nt, map(object_of, group)), strict=True)
+            )
+            signature, objects = zip(*pairs, strict=True)
+            append((subject, shared(signature, signature), objects))
+        del by_subject
+        self.subjects = subjects
+        self.count = count
+        # Distinct terms with one N-Triples form (a literal's datatype beside a language tag)
+        # are written identically by every writer, so any one of them stands for the form.
+        self.terms: dict[str, Term] = {form: term for term, form in nt_of.items()}
+
+    def __len__(self) -> int:
+        return self.count
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """(subject, predicate, object N-Triples, object) in canonical order, made on first
+        use (a tuple per triple: the writers do without)."""
+        return list(self)
+
+    def __iter__(self) -> Iterator[Row]:
+        terms = self.terms
+        for subject, signature, objects in self.subjects:
+            for predicate, nt in zip(signature, objects, strict=True):
+                yield subject, predicate, nt, terms[nt]
+
+
+def rows(triples: Iterable[Triple]) -> list[Row]:
+    """Triples in the canonical order: subject, predicate, then the object's N-Triples form."""
+    return list(Rows(triples))
+
+
+def _ordered(triples: Iterable[Triple] | Rows) -> Rows:
+    return triples if isinstance(triples, Rows) else Rows(triples)
 
 
 def ntriples_unsorted(triples: Iterable[Triple]) -> str:
     """N-Triples in no particular order: for loading into a store, where order is moot."""
-    return "".join([f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in triples])
+    nt = _NTriplesForms().__getitem__
+    return "".join([f"<{s}> <{p}> {nt(o)} .\n" for s, p, o in triples])
+
+
+def _braced(text: str) -> str:
+    """`text` as literal text in a `str.format` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _runs(signature: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(predicate, start, end) of each predicate's objects in a subject's objects."""
+    runs: list[tuple[str, int, int]] = []
+    for index, predicate in enumerate(signature):
+        if runs and runs[-1][0] == predicate:
+            runs[-1] = (predicate, runs[-1][1], index + 1)
+        else:
+            runs.append((predicate, index, index + 1))
+    return runs
+
+
+class _Made(dict[_K, _V]):
+    """A dict that makes each missing value on first use, with `make(key)`."""
+
+    def __init__(self, make: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self.make(key)
+        return value
+
+
+def _chunked(rows: Rows, render: Callable[[list[Subject]], str]) -> Iterator[str]:
+    subjects = rows.subjects
+    for start in range(0, len(subjects), CHUNK_SUBJECTS):
+        yield render(subjects[start : start + CHUNK_SUBJECTS])
+
+
+def iter_ntriples(triples: Iterable[Triple] | Rows) -> Iterator[str]:
+    """`to_ntriples` in chunks, for writing to a file without holding the whole text."""
+
+    def template(signature: tuple[str, ...]) -> str:
+        return "".join(
+            f"<{{0}}> {_braced(f'<{predicate}>')} {{{index}}} .\n"
+            for index, predicate in enumerate(signature, start=1)
+        )
+
+    template_of = _Made(template).__getitem__
+
+    def render(subjects: list[Subject]) -> str:
+        return "".join(
+            [template_of(signature).format(s, *objects) for s, signature, objects in subjects]
+        )
+
+    return _chunked(_ordered(triples), render)
 
 
 def to_ntriples(triples: Iterable[Triple] | Rows) -> str:
     """One sorted line per triple."""
-    return "".join([f"<{s}> <{p}> {o} .\n" for s, p, o, _ in _ordered(triples)])
+    return "".join(iter_ntriples(triples))
 
 
 class _Compactor:
@@ -105,37 +241,49 @@ class _Compactor:
 
     def __init__(self) -> None:
         self.known: dict[str, str | None] = {}
+        # A local name has no "/" or "#": when every namespace ends in one, the only one that
+        # can fit an IRI ends at its last "/" or "#".
+        self.by_namespace: dict[str, str] | None = {}
+        for prefix, namespace in PREFIXES.items():
+            if not namespace.endswith(("/", "#")):
+                self.by_namespace = None
+                break
+            self.by_namespace.setdefault(namespace, prefix)
 
     def __call__(self, iri: str) -> str | None:
         if iri in self.known:
             return self.known[iri]
         found = None
-        for prefix, namespace in PREFIXES.items():
-            if iri.startswith(namespace) and LOCAL_NAME.fullmatch(iri[len(namespace) :]):
-                found = f"{prefix}:{iri[len(namespace) :]}"
-                break
+        if self.by_namespace is not None:
+            cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+            prefix = self.by_namespace.get(iri[:cut])
+            if prefix is not None and LOCAL_NAME.fullmatch(iri[cut:]):
+                found = f"{prefix}:{iri[cut:]}"
+        else:
+            for prefix, namespace in PREFIXES.items():
+                if iri.startswith(namespace) and LOCAL_NAME.fullmatch(iri[len(namespace) :]):
+                    found = f"{prefix}:{iri[len(namespace) :]}"
+                    break
         self.known[iri] = found
         return found
 
 
-def _grouped(rows: list[Row]) -> Iterator[tuple[str, list[tuple[str, list[tuple[str, Term]]]]]]:
-    """(subject, [(predicate, [(object N-Triples, object)])]) in canonical order."""
-    subject: str | None = None
-    predicates: list[tuple[str, list[tuple[str, Term]]]] = []
-    for s, p, nt, o in rows:
-        if s != subject:
-            if subject is not None:
-                yield subject, predicates
-            subject, predicates = s, []
-        if not predicates or predicates[-1][0] != p:
-            predicates.append((p, []))
-        predicates[-1][1].append((nt, o))
-    if subject is not None:
-        yield subject, predicates
+class _Forms(dict[str, str]):
+    """An object's form in one format, made from its N-Triples form on first use."""
+
+    def __init__(self, terms: Mapping[str, Term], make: Callable[[str, Term], str]) -> None:
+        super().__init__()
+        self.terms = terms
+        self.make = make
+
+    def __missing__(self, nt: str) -> str:
+        form = self[nt] = self.make(nt, self.terms[nt])
+        return form
 
 
-def to_turtle(triples: Iterable[Triple] | Rows) -> str:
-    """Turtle grouped by subject, `a` first, everything sorted."""
+def iter_turtle(triples: Iterable[Triple] | Rows) -> Iterator[str]:
+    """`to_turtle` in chunks, for writing to a file without holding the whole text."""
+    rows = _ordered(triples)
     compact = _Compactor()
 
     def term(nt: str, value: Term) -> str:
@@ -151,15 +299,39 @@ def to_turtle(triples: Iterable[Triple] | Rows) -> str:
             return nt
         return compact(value) or nt
 
-    parts = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()]
-    for subject, predicates in _grouped(_ordered(triples)):
-        predicates.sort(key=lambda entry: entry[0] != RDF_TYPE)
+    def template(signature: tuple[str, ...]) -> str:
         statements = []
-        for predicate, objects in predicates:
+        for predicate, start, end in _runs(signature):
             verb = "a" if predicate == RDF_TYPE else compact(predicate) or f"<{predicate}>"
-            statements.append(f"    {verb} " + ", ".join(term(nt, o) for nt, o in objects))
-        parts.append(f"\n<{subject}>\n" + " ;\n".join(statements) + " .\n")
-    return "".join(parts)
+            objects = ", ".join(f"{{{index}}}" for index in range(start + 1, end + 1))
+            statements.append((predicate != RDF_TYPE, f"    {_braced(verb)} {objects}"))
+        statements.sort(key=lambda statement: statement[0])  # stable: `a` first
+        return "\n<{0}>\n" + " ;\n".join(text for _, text in statements) + " .\n"
+
+    template_of = _Made(template).__getitem__
+    forms: dict[str, str] = {}  # every object's form, made up front: no call per lookup
+    for nt, value in rows.terms.items():
+        if isinstance(value, Literal):
+            forms[nt] = nt if value[1] is None else term(nt, value)
+        else:
+            forms[nt] = compact(value) or nt
+    form = forms.__getitem__
+
+    def render(subjects: list[Subject]) -> str:
+        return "".join(
+            [
+                template_of(signature).format(s, *map(form, objects))
+                for s, signature, objects in subjects
+            ]
+        )
+
+    yield "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
+    yield from _chunked(rows, render)
+
+
+def to_turtle(triples: Iterable[Triple] | Rows) -> str:
+    """Turtle grouped by subject, `a` first, everything sorted."""
+    return "".join(iter_turtle(triples))
 
 
 def jsonld_context() -> dict[str, str]:
@@ -167,73 +339,185 @@ def jsonld_context() -> dict[str, str]:
     return dict(PREFIXES)
 
 
-def to_jsonld(triples: Iterable[Triple] | Rows) -> str:
-    """Compacted JSON-LD: one node object per line in `@graph`, sorted by `@id`.
+def iter_jsonld(triples: Iterable[Triple] | Rows) -> Iterator[str]:
+    """`to_jsonld` in chunks, for writing to a file without holding the whole text.
 
-    One node per line keeps diffs readable and lets json's C encoder do the work.
+    Each node is the text `json.dumps(node, ensure_ascii=False, sort_keys=True)` gives, put
+    together from json's own string encoder and per-object fragments made once.
     """
+    rows = _ordered(triples)
     compact = _Compactor()
 
-    def value(term: Term) -> Any:
+    def value(nt: str, term: Term) -> str:
         if isinstance(term, Literal):
             lexical, datatype, language = term
             if language:
-                return {"@value": lexical, "@language": language}
+                tag, text = encode_basestring(language), encode_basestring(lexical)
+                return f'{{"@language": {tag}, "@value": {text}}}'
             if datatype is None:
-                return lexical
+                return encode_basestring(lexical)
             if datatype == XSD_INTEGER and INTEGER.fullmatch(lexical):
-                return int(lexical)
+                return str(int(lexical))
             if datatype == XSD_BOOLEAN and lexical in ("true", "false"):
-                return lexical == "true"
-            return {"@value": lexical, "@type": compact(datatype) or datatype}
-        return {"@id": str(term)}
+                return lexical
+            short = encode_basestring(compact(datatype) or datatype)
+            return f'{{"@type": {short}, "@value": {encode_basestring(lexical)}}}'
+        return f'{{"@id": {encode_basestring(term)}}}'
 
-    lines = []
-    for subject, predicates in _grouped(_ordered(triples)):
-        node: dict[str, Any] = {"@id": str(subject)}
-        for predicate, objects in predicates:
+    def type_value(nt: str, term: Term) -> str:
+        return encode_basestring(compact(str(term)) or str(term))
+
+    # Arguments of a node's template: {0} the subject, {1}… each object's value form, then
+    # the type form of each object of rdf:type (objects[start:end], a run of the sorted ones).
+    def template(signature: tuple[str, ...]) -> tuple[str, int, int]:
+        members = [("@id", '"@id": {0}')]
+        types = (0, 0)
+        for predicate, start, end in _runs(signature):
             if predicate == RDF_TYPE:
-                types = [compact(str(o)) or str(o) for _, o in objects]
-                node["@type"] = types[0] if len(types) == 1 else types
-                continue
-            values = [value(o) for _, o in objects]
-            node[compact(predicate) or predicate] = values[0] if len(values) == 1 else values
-        lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
+                key, first = "@type", len(signature) + 1
+                types = (start, end)
+            else:
+                key, first = compact(predicate) or predicate, start + 1
+            fields = [f"{{{first + offset}}}" for offset in range(end - start)]
+            text = fields[0] if len(fields) == 1 else "[" + ", ".join(fields) + "]"
+            members.append((key, f"{_braced(encode_basestring(key))}: {text}"))
+        members.sort(key=lambda member: member[0])
+        return "{{" + ", ".join(text for _, text in members) + "}}", *types
+
+    template_of = _Made(template).__getitem__
+    values: dict[str, str] = {}  # every object's value form, made up front
+    for nt, term in rows.terms.items():
+        if not isinstance(term, Literal):
+            values[nt] = '{"@id": ' + encode_basestring(term) + "}"
+        elif term[1] is None and not term[2]:
+            values[nt] = encode_basestring(term[0])
+        else:
+            values[nt] = value(nt, term)
+    value_of = values.__getitem__
+    type_of = _Forms(rows.terms, type_value).__getitem__
+
+    def render(subjects: list[Subject]) -> str:
+        return ",\n".join(
+            [
+                text.format(
+                    encode_basestring(s), *map(value_of, objects), *map(type_of, objects[start:end])
+                )
+                for s, signature, objects in subjects
+                for text, start, end in [template_of(signature)]
+            ]
+        )
+
     context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1, sort_keys=True)
-    return '{"@context": ' + context + ',\n"@graph": [\n' + ",\n".join(lines) + "\n]}\n"
+    yield '{"@context": ' + context + ',\n"@graph": [\n'
+    separator = ""
+    for chunk in _chunked(rows, render):
+        yield separator + chunk
+        separator = ",\n"
+    yield "\n]}\n"
 
 
-FORMATS = {
+def to_jsonld(triples: Iterable[Triple] | Rows) -> str:
+    """Compacted JSON-LD: one node object per line in `@graph`, sorted by `@id`.
+
+    One node per line keeps diffs readable; the nodes are what json's encoder writes.
+    """
+    return "".join(iter_jsonld(triples))
+
+
+FORMATS: dict[str, Callable[[Iterable[Triple] | Rows], str]] = {
     "ttl": to_turtle,
     "jsonld": to_jsonld,
     "nt": to_ntriples,
 }
+# The same writers in chunks: `write_files({path: STREAMS[extension](rows)})` writes a file
+# without ever holding its whole text.
+STREAMS: dict[str, Callable[[Iterable[Triple] | Rows], Iterator[str]]] = {
+    "ttl": iter_turtle,
+    "jsonld": iter_jsonld,
+    "nt": iter_ntriples,
+}
+
+Content = str | Iterable[str]
 
 
-def write_files(contents: Mapping[Path, str]) -> None:
+def _write_error(error: OSError, path: Path | str = "output") -> KgError:
+    return KgError(f"cannot write {error.filename or path}: {error.strerror}")
+
+
+class StagedFiles:
+    """Files written under temporary names beside their final ones, then renamed all at once.
+
+    `write` stages one file (text or an iterable of chunks, UTF-8, fsynced) and returns its
+    temporary name; `commit` renames every staged file into place; leaving the `with` block
+    without committing, or an error, removes what was staged, so previous outputs stay
+    untouched. A file staged by another process (a forked writer) joins with `adopt`.
+    """
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+    def write(self, path: Path, content: Content) -> Path:
+        """Write `content` to a temporary sibling of `path`; raises `KgError` on failure."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.staged.append((temporary, path))
+            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+                if isinstance(content, str):
+                    handle.write(content)
+                else:
+                    for chunk in content:
+                        handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise _write_error(error) from None
+        return temporary
+
+    def adopt(self, temporary: Path, path: Path) -> None:
+        """Take over a file another process staged at `temporary` for `path`."""
+        self.staged.append((temporary, path))
+
+    def commit(self) -> None:
+        """Rename every staged file to its final name."""
+        try:
+            for temporary, path in self.staged:
+                os.replace(temporary, path)
+        except OSError as error:
+            raise _write_error(error) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove every staged file not yet renamed."""
+        staged, self.staged = self.staged, []
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def write_files(contents: Mapping[Path, Content]) -> None:
     """Write every file to a temporary name, then rename them all.
 
+    A file's content is its text or an iterable of chunks (`STREAMS`), written as it comes.
     A failure while writing leaves every previous output untouched, and an interrupted build
     never leaves a truncated file under a final name (os.replace is atomic on POSIX).
     """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, text in contents.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            staged.append((temporary, path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
-    except OSError as error:
-        raise KgError(f"cannot write {error.filename or 'output'}: {error.strerror}") from None
-    finally:
-        for temporary, _ in staged:
-            if temporary.exists():
-                temporary.unlink()
+    with StagedFiles() as files:
+        for path, content in contents.items():
+            files.write(path, content)
+        files.commit()
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

@@ -97,15 +97,21 @@ def _term(node: Node) -> str:
 class CompiledShapes:
     """Shapes compiled to SPARQL; `validate(store)` returns every violation, sorted."""
 
-    def __init__(self, constraints: list[_Constraint]) -> None:
+    def __init__(self, constraints: list[_Constraint], transitive: set[str] | None = None) -> None:
         self.constraints = constraints
+        self.transitive = transitive or set()
 
     @classmethod
     def from_turtle(cls, documents: Iterable[str]) -> CompiledShapes:
         triples: list[ox.Triple] = []
         for document in documents:
             triples.extend(ox.parse(document, format=ox.RdfFormat.TURTLE))
-        return cls(list(_Compiler(_ShapesGraph(triples)).compile()))
+        compiler = _Compiler(_ShapesGraph(triples))
+        return cls(list(compiler.compile()), compiler.transitive)
+
+    def transitive_predicates(self) -> set[str]:
+        """The predicates of transitive paths: a constraint may follow them any distance."""
+        return set(self.transitive)
 
     def validate(self, store: ox.Store) -> list[Violation]:
         found: set[Violation] = set()
@@ -139,6 +145,7 @@ def _plain(term: Node) -> str:
 class _Compiler:
     def __init__(self, shapes: _ShapesGraph) -> None:
         self.shapes = shapes
+        self.transitive: set[str] = set()
 
     def compile(self) -> Iterable[_Constraint]:
         node_shape = ox.NamedNode(SH + "NodeShape")
@@ -193,6 +200,7 @@ class _Compiler:
         if path is not None:
             inner = self.shapes.value(path, SH + "oneOrMorePath")
             if isinstance(inner, ox.NamedNode) and len(self.shapes.index[path]) == 1:
+                self.transitive.add(inner.value)
                 return f"{_term(inner)}+", ""
         raise UnsupportedShape(f"unsupported sh:path in {prop}")
 
@@ -236,32 +244,42 @@ class _Compiler:
             "qualifiedMinCount",
         }
         self.refuse_unknown(prop, supported)
+        # One query per kind of check: a property's violations carry its message, so
+        # conditions OR-ed together report exactly what separate queries would, in one pass.
+        counts, values = [], []
         if (n := get(prop, SH + "minCount")) is not None:
-            yield counted(f"COUNT(DISTINCT ?value) < {int(n.value)}")
+            counts.append(f"COUNT(DISTINCT ?value) < {int(n.value)}")
         if (n := get(prop, SH + "maxCount")) is not None:
-            yield counted(f"COUNT(DISTINCT ?value) > {int(n.value)}")
+            counts.append(f"COUNT(DISTINCT ?value) > {int(n.value)}")
         if (datatype := get(prop, SH + "datatype")) is not None:
-            yield per_value(
-                f"!(isLiteral(?value) && sameTerm(datatype(?value), {_term(datatype)}))"
-            )
+            values.append(f"!(isLiteral(?value) && sameTerm(datatype(?value), {_term(datatype)}))")
         if (kind := get(prop, SH + "nodeKind")) is not None:
             if kind != ox.NamedNode(SH + "IRI"):
                 raise UnsupportedShape(f"sh:nodeKind {kind} is not supported")
-            yield per_value("!isIRI(?value)")
+            values.append("!isIRI(?value)")
         if (pattern := get(prop, SH + "pattern")) is not None:
             regex = _sparql_string(str(pattern.value))
-            yield per_value(f"isBlank(?value) || !regex(str(?value), {regex})")
+            values.append(f"isBlank(?value) || !regex(str(?value), {regex})")
         if (n := get(prop, SH + "minLength")) is not None:
-            yield per_value(f"isBlank(?value) || strlen(str(?value)) < {int(n.value)}")
+            values.append(f"isBlank(?value) || strlen(str(?value)) < {int(n.value)}")
         if (n := get(prop, SH + "minInclusive")) is not None:
-            yield per_value(f"!COALESCE(?value >= {_term(n)}, false)")
+            values.append(f"!COALESCE(?value >= {_term(n)}, false)")
         if (members := get(prop, SH + "in")) is not None:
             allowed = " || ".join(
                 f"sameTerm(?value, {_term(m)})" for m in self.shapes.items(members)
             )
-            yield per_value(f"!({allowed or 'false'})")
+            values.append(f"!({allowed or 'false'})")
         if (cls := get(prop, SH + "class")) is not None:
-            yield per_value(f"NOT EXISTS {{ ?value {TYPE_PATH} {_term(cls)} . }}")
+            values.append(f"NOT EXISTS {{ ?value {TYPE_PATH} {_term(cls)} . }}")
+        if (alternatives := get(prop, SH + "or")) is not None:
+            classes = [self.class_of(member) for member in self.shapes.items(alternatives)]
+            values.append(
+                " && ".join(f"NOT EXISTS {{ ?value {TYPE_PATH} {c} . }}" for c in classes)
+            )
+        if counts:
+            yield counted(" || ".join(f"({condition})" for condition in counts))
+        if values:
+            yield per_value(" || ".join(f"({condition})" for condition in values))
         if (other := get(prop, SH + "equals")) is not None:
             left, right = f"?this {path} ?value", f"?this {_term(other)} ?value"
             query = (
@@ -270,10 +288,6 @@ class _Compiler:
                 f"UNION {{ {right} . FILTER NOT EXISTS {{ {left} . }} }} }}"
             )
             yield _Constraint(query, message, rp, shape_id, True)
-        if (alternatives := get(prop, SH + "or")) is not None:
-            classes = [self.class_of(member) for member in self.shapes.items(alternatives)]
-            none_match = " && ".join(f"NOT EXISTS {{ ?value {TYPE_PATH} {c} . }}" for c in classes)
-            yield per_value(none_match)
         if (qualified := get(prop, SH + "qualifiedValueShape")) is not None:
             n = get(prop, SH + "qualifiedMinCount")
             if n is None:

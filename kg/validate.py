@@ -17,13 +17,23 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.graph import KnowledgeGraph, Origin
 from kg.resources import shapes_files
-from kg.serialize import ntriples_unsorted
+from kg.serialize import Rows, ntriples_unsorted
 from kg.shacl import CompiledShapes, Violation
+from kg.shards import ShardPlan, sharded_violations
 from kg.vocab import FABIO, FRBR, KG, PRO, SCHEMA
 
-__all__ = ["ENGINES", "check_graph", "compiled_shapes", "shacl_problems", "store_problems"]
+__all__ = [
+    "ENGINES",
+    "check_graph",
+    "compiled_shapes",
+    "locate",
+    "shacl_problems",
+    "shard_plan",
+    "store_problems",
+]
 
 ENGINES = ("kg", "pyshacl")
+SHARDED_MIN_TRIPLES = 200_000  # below this one store in this process is quicker
 
 # Which record field a predicate comes from, most specific first: the first one the record
 # has is reported, so "authors[3]" or "venue" names the line to fix.
@@ -61,15 +71,25 @@ def compiled_shapes(public: bool = True) -> CompiledShapes:
 
 
 def check_graph(
-    graph: KnowledgeGraph, public: bool = True, engine: str = "kg", ntriples: str | None = None
+    graph: KnowledgeGraph,
+    public: bool = True,
+    engine: str = "kg",
+    ntriples: str | None = None,
+    shards: bool | None = None,
 ) -> list[Problem]:
     """Validate the public graph (with the privacy shapes) or the private one (without).
 
     `ntriples`, the graph already written as N-Triples (the build writes kg.nt anyway),
-    saves writing it again to load the validation store.
+    saves writing it again to load the validation store. `shards` validates record-sized
+    shards on every core (`kg.shards`); by default, for graphs of 200k triples and more.
     """
+    triples = graph.triples if public else graph.triples | graph.private_triples
+    if shards is None:
+        shards = len(triples) >= SHARDED_MIN_TRIPLES
+    if shards and engine == "kg":
+        plan = shard_plan(graph, Rows(triples), public)
+        return locate(sharded_violations(plan), graph.origins)
     if ntriples is None:
-        triples = graph.triples if public else graph.triples | graph.private_triples
         ntriples = ntriples_unsorted(triples)
     return _problems(ntriples, graph.origins, public, engine)
 
@@ -80,6 +100,25 @@ def shacl_problems(
     """Validate an rdflib Graph or N-Triples text (an exported file, say)."""
     text = data if isinstance(data, str) else data.serialize(format="nt")
     return _problems(text, origins, public, engine)
+
+
+def shard_plan(
+    graph: KnowledgeGraph, rows: Rows, public: bool = True, shard_triples: int | None = None
+) -> ShardPlan:
+    """Shards of `rows` (the graph's sorted triples) in which each record's nodes stay together."""
+    origins = graph.origins
+
+    def record_of(subject: str) -> object:
+        origin = origins.get(subject)
+        return subject if origin is None else id(origin.record)
+
+    sizes = {} if shard_triples is None else {"shard_triples": shard_triples}
+    return ShardPlan(rows, record_of, compiled_shapes(public), **sizes)
+
+
+def locate(violations: list[Violation], origins: Mapping[str, Origin]) -> list[Problem]:
+    """Violations as problems naming file, line, record and field; sorted, no repeats."""
+    return sorted({_locate(violation, origins) for violation in violations})
 
 
 def store_problems(store: ox.Store, public: bool = True) -> list[Problem]:
@@ -99,7 +138,7 @@ def _problems(
         except (SyntaxError, ValueError) as error:
             raise KgError(f"the graph could not be loaded for validation: {error}") from None
         violations = compiled_shapes(public).validate(store)
-    return sorted({_locate(violation, origins) for violation in violations})
+    return locate(violations, origins)
 
 
 def _pyshacl_violations(ntriples: str, public: bool) -> list[Violation]:

@@ -4,6 +4,7 @@ homepage (out/index.html) generated from the same graph."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -128,3 +129,68 @@ def test_a_private_record_stays_out_of_the_public_outputs(data_copy: Path, tmp_p
     public = (tmp_path / "kg.nt").read_text(encoding="utf-8")
     assert not any(f"<{subject}>" in public for subject in private_work)
     assert f"<{private_work[0]}>" in (tmp_path / "kg.private.nt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the institute-sized path (forked writers and validation shards) on small data."""
+    import kg.pipeline
+    import kg.validate
+
+    monkeypatch.setattr(kg.pipeline, "PARALLEL_MIN_TRIPLES", 1)
+    monkeypatch.setattr(kg.validate, "SHARDED_MIN_TRIPLES", 1)
+
+
+def test_the_parallel_build_writes_the_same_bytes(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    build(DATA, tmp_path / "serial", private=True)
+    request.getfixturevalue("in_parallel")
+    build(DATA, tmp_path / "parallel", private=True)
+    serial = {path.name: path.read_bytes() for path in (tmp_path / "serial").iterdir()}
+    parallel = {path.name: path.read_bytes() for path in (tmp_path / "parallel").iterdir()}
+    assert len(serial) == 7
+    assert parallel == serial
+
+
+def test_the_parallel_build_of_an_invalid_graph_writes_nothing(
+    in_parallel: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.graph
+    import kg.pipeline
+    from kg.errors import ValidationFailed
+    from kg.vocab import SCHEMA
+
+    build(DATA, tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    def without_names(dataset: object) -> object:
+        graph = kg.graph.build_graph(dataset)  # type: ignore[arg-type]
+        graph.triples = {t for t in graph.triples if t[1] != SCHEMA.name}
+        return graph
+
+    monkeypatch.setattr(kg.pipeline, "build_graph", without_names)
+    with pytest.raises(ValidationFailed) as failed:
+        build(DATA, tmp_path)
+    assert len(failed.value.problems) > 100
+    assert any(problem.file.endswith("people.yaml") for problem in failed.value.problems)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_a_writer_failing_in_a_worker_leaves_no_file_behind(
+    in_parallel: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.pipeline
+    from kg.errors import KgError
+
+    build(DATA, tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    def failing(rows: object) -> Iterator[str]:
+        yield "@prefix half: <written> .\n"
+        raise KgError("cannot write kg.ttl: No space left on device")
+
+    monkeypatch.setitem(kg.pipeline.STREAMS, "ttl", failing)
+    with pytest.raises(KgError, match="No space left"):
+        build(DATA, tmp_path)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before

@@ -1,0 +1,170 @@
+"""Validation in record-sized shards, on every core, with exactly the whole graph's report.
+
+One Oxigraph store of an institute's graph (millions of triples) is slow to load and its
+queries cost more per triple than in small stores, so a large graph is validated in shards.
+A shard is the nodes that one group of records produced (its *own* nodes) with the complete
+description — every triple of that subject — of each own node and of every node reachable
+from them: one hop along any predicate, then onward along the predicates of transitive
+paths (`sh:oneOrMorePath`, `rdfs:subClassOf`). Each constraint of kg's shapes looks at its
+focus node's description, its values' descriptions (`sh:class`) or a chain of them, and the
+author-rank constraint at the roles of one document, which its record produced together. So a
+violation found for an own node is what whole-graph validation finds for it; the others are
+left to the shard that owns them. `tests/test_shards.py` proves the reports equal.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.serialize import Rows
+from kg.shacl import CompiledShapes, Violation
+
+__all__ = ["ShardPlan", "sharded_violations"]
+
+RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+# A subject as `Rows` holds it: IRI, predicates and the objects in N-Triples, aligned.
+Subject = tuple[str, tuple[str, ...], tuple[str, ...]]
+SHARD_TRIPLES = 60_000  # small stores answer fastest; more shards only add per-query overhead
+
+
+class ShardPlan:
+    """A graph's subjects cut into shards of whole records; `violations(i)` validates shard i."""
+
+    def __init__(
+        self,
+        rows: Rows,
+        group_of: Callable[[str], Hashable],
+        shapes: CompiledShapes,
+        shard_triples: int = SHARD_TRIPLES,
+    ) -> None:
+        self.subjects = rows.subjects
+        self.shapes = shapes
+        self.transitive = shapes.transitive_predicates() | {RDFS_SUBCLASS_OF}
+        self.position = {entry[0]: index for index, entry in enumerate(self.subjects)}
+        self.shards = _cut(self.subjects, group_of, shard_triples)
+
+    def __len__(self) -> int:
+        return len(self.shards)
+
+    def neighbourhood(self, own: list[int]) -> list[int]:
+        """Own subjects first, then every described node their constraints can reach."""
+        subjects, position, transitive = self.subjects, self.position, self.transitive
+        seen = set(own)
+        reached: list[int] = []
+        for index in own:
+            for nt in subjects[index][2]:
+                if nt[0] == "<":
+                    found = position.get(nt[1:-1])
+                    if found is not None and found not in seen:
+                        seen.add(found)
+                        reached.append(found)
+        onward = reached
+        while onward:
+            further = []
+            for index in onward:
+                _, predicates, objects = subjects[index]
+                for predicate, nt in zip(predicates, objects, strict=True):
+                    if predicate in transitive:
+                        found = position.get(nt[1:-1])
+                        if found is not None and found not in seen:
+                            seen.add(found)
+                            further.append(found)
+            reached.extend(further)
+            onward = further
+        return own + reached
+
+    def ntriples(self, indexes: list[int]) -> bytes:
+        subjects = self.subjects
+        lines: list[str] = []
+        for index in indexes:
+            subject, predicates, objects = subjects[index]
+            lines.extend(
+                f"<{subject}> <{predicate}> {nt} .\n"
+                for predicate, nt in zip(predicates, objects, strict=True)
+            )
+        return "".join(lines).encode("utf-8")
+
+    def violations(self, shard: int) -> list[Violation]:
+        own = self.shards[shard]
+        store = ox.Store()
+        try:
+            # The IRIs were checked when the records were loaded: skip re-checking them.
+            store.load(
+                self.ntriples(self.neighbourhood(own)),
+                format=ox.RdfFormat.N_TRIPLES,
+                lenient=True,
+            )
+        except (SyntaxError, ValueError) as error:
+            raise KgError(f"the graph could not be loaded for validation: {error}") from None
+        mine = {self.subjects[index][0] for index in own}
+        return [v for v in self.shapes.validate(store) if self._owns(v, mine)]
+
+    def _owns(self, violation: Violation, mine: set[str]) -> bool:
+        """Whether this shard speaks for a violation: its focus node is own, or, for a focus
+        that no triple describes (an author role kind, say), the value it reports is."""
+        focus, value = _iri(violation.focus), _iri(violation.value)
+        if focus is not None and focus in self.position:
+            return focus in mine
+        if value is not None and value in self.position:
+            return value in mine
+        return True
+
+
+def sharded_violations(plan: ShardPlan, workers: int | None = None) -> list[Violation]:
+    """Every shard validated, on `workers` processes (all cores by default)."""
+    found: set[Violation] = set()
+    with shard_pool(plan, workers) as pool:
+        for violations in pool.map(_shard_violations, range(len(plan))):
+            found.update(violations)
+    return sorted(found, key=lambda v: (v.focus, v.path or "", v.value or "", v.message))
+
+
+_plans: list[ShardPlan] = []
+
+
+def _shard_violations(index: int, plan: int = -1) -> list[Violation]:
+    return _plans[plan].violations(index)
+
+
+@contextmanager
+def shard_pool(plan: ShardPlan, workers: int | None = None) -> Iterator[Executor]:
+    """A pool of forked workers that see `plan` (inherited, never pickled)."""
+    _plans.append(plan)
+    workers = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield pool
+    finally:
+        _plans.remove(plan)
+
+
+def _cut(
+    subjects: Sequence[Subject], group_of: Callable[[str], Hashable], shard_triples: int
+) -> list[list[int]]:
+    """Subjects in shards of about `shard_triples`; one group's subjects share a shard."""
+    shards: list[list[int]] = [[]]
+    size = 0
+    shard_of_group: dict[Hashable, int] = {}
+    for index, (subject, _, objects) in enumerate(subjects):
+        group = group_of(subject)
+        shard = shard_of_group.get(group)
+        if shard is None:
+            if size >= shard_triples:
+                shards.append([])
+                size = 0
+            shard = shard_of_group[group] = len(shards) - 1
+        shards[shard].append(index)
+        size += len(objects)
+    return shards
+
+
+def _iri(term: str | None) -> str | None:
+    return term[1:-1] if term and term.startswith("<") else None

@@ -1,0 +1,125 @@
+"""Validation in record-sized shards reports exactly what whole-graph validation reports.
+
+Shards are forced tiny here, so every record's neighbourhood crosses shard boundaries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from rdflib import Literal as RdfLiteral
+from rdflib import URIRef
+
+from benchmarks.generate import generate
+from kg.errors import Problem
+from kg.graph import KnowledgeGraph
+from kg.pipeline import load_graph
+from kg.serialize import Rows
+from kg.shards import sharded_violations
+from kg.terms import IRI, Literal, Term
+from kg.validate import check_graph, locate, shard_plan
+from tests.conftest import DATA
+
+HERE = Path(__file__).parent
+CASES = sorted(path.stem for path in (HERE / "shapes").glob("*.ru"))
+
+
+def sharded(graph: KnowledgeGraph, shard_triples: int, public: bool = True) -> list[Problem]:
+    triples = graph.triples if public else graph.triples | graph.private_triples
+    plan = shard_plan(graph, Rows(triples), public, shard_triples=shard_triples)
+    assert len(plan) > 3
+    return locate(sharded_violations(plan, workers=2), graph.origins)
+
+
+def whole(graph: KnowledgeGraph, public: bool = True) -> list[Problem]:
+    return check_graph(graph, public, shards=False)
+
+
+def golden_graph() -> KnowledgeGraph:
+    """The three golden datasets in one graph, origins included."""
+    merged: KnowledgeGraph | None = None
+    for data in sorted(HERE.glob("golden/*/data")):
+        _, graph = load_graph(data)
+        if merged is None:
+            merged = graph
+        else:
+            merged.triples |= graph.triples
+            merged.origins.update(graph.origins)
+    assert merged is not None
+    return merged
+
+
+def updated(graph: KnowledgeGraph, update: str) -> KnowledgeGraph:
+    """The graph after a SPARQL Update (a test's injected error), origins kept."""
+    rdf = graph.public_graph()
+    rdf.update(update)
+    return dataclasses.replace(graph, triples={_triple(t) for t in rdf})
+
+
+def _triple(triple: tuple[object, object, object]) -> tuple[IRI, IRI, Term]:
+    s, p, o = triple
+    assert isinstance(s, URIRef) and isinstance(p, URIRef)
+    if isinstance(o, RdfLiteral):
+        datatype = None if o.datatype is None else str(o.datatype)
+        value: Term = Literal(str(o), datatype, o.language)
+    else:
+        value = IRI(str(o))
+    return IRI(str(s)), IRI(str(p)), value
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_injected_violation_is_found_once_in_shards(case: str) -> None:
+    graph = updated(golden_graph(), (HERE / "shapes" / f"{case}.ru").read_text("utf-8"))
+    expected = whole(graph)
+    assert expected  # the case does break a shape
+    assert sharded(graph, shard_triples=20) == expected
+
+
+def test_all_injected_violations_at_once() -> None:
+    graph = golden_graph()
+    for case in CASES:
+        graph = updated(graph, (HERE / "shapes" / f"{case}.ru").read_text("utf-8"))
+    expected = whole(graph)
+    assert len(expected) >= len(CASES)
+    assert sharded(graph, shard_triples=20) == expected
+
+
+def test_a_corpus_with_every_37th_triple_lost(tmp_path: Path) -> None:
+    """Hundreds of violations of every kind: missing names, types, ranks, venues, chains."""
+    generate(200, tmp_path / "data", seed=3)
+    _, graph = load_graph(tmp_path / "data")
+    assert whole(graph) == []
+    kept = {t for index, t in enumerate(sorted(graph.triples)) if index % 37}
+    broken = dataclasses.replace(graph, triples=kept)
+    expected = whole(broken)
+    assert len(expected) > 200
+    assert len({problem.message for problem in expected}) > 10
+    assert sharded(broken, shard_triples=500) == expected
+
+
+def test_the_researchers_private_graph_in_shards() -> None:
+    _, graph = load_graph(DATA)
+    assert whole(graph, public=False) == []
+    assert sharded(graph, shard_triples=100, public=False) == []
+    leaked = dataclasses.replace(graph, triples=graph.triples | graph.private_triples)
+    expected = whole(leaked)  # the privacy shapes catch personal data in a public graph
+    assert expected
+    assert sharded(leaked, shard_triples=100) == expected
+
+
+def test_large_graphs_are_sharded_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.validate
+
+    _, graph = load_graph(DATA)
+    broken = updated(graph, "DELETE WHERE { ?role <https://w3id.org/kg-exporter/ns#rank> 2 }")
+    calls = []
+    monkeypatch.setattr(kg.validate, "SHARDED_MIN_TRIPLES", 1)
+    monkeypatch.setattr(
+        kg.validate,
+        "sharded_violations",
+        lambda plan: calls.append(plan) or sharded_violations(plan),
+    )
+    assert check_graph(broken) == whole(broken)
+    assert calls and len(calls[0]) >= 1
