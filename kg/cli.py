@@ -7,7 +7,9 @@ becomes its located problems and one `Error: …` line on stderr with the docume
 
 from __future__ import annotations
 
+import functools
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,8 +96,8 @@ def build(data: Path, out: Path, base: str | None, private: bool, cache: bool) -
 
         kg build --data data --out out
     """
-    with reporting():
-        result = pipeline.build(data, out, base=base, private=private, cache=cache)
+    with reporting(), _bars() as bars:
+        result = pipeline.build(data, out, base=base, private=private, cache=cache, progress=bars)
     for path in result.files:
         click.echo(str(path))
     click.echo(f"{len(result.graph)} triples, valid", err=True)
@@ -329,26 +331,44 @@ def query_run(
         click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", err=True)
 
 
-class _PushProgress:
-    """Bytes uploaded, as a bar on stderr for pushes of 4 MiB or more; made only on a terminal,
-    so cron jobs and pipes stay silent."""
+class _Bars:
+    """A progress bar per stage on stderr, for stages that last: made only on a terminal (see
+    `_bars`), so cron jobs and pipes stay silent, and a quick build shows nothing at all."""
 
-    LARGE = 4 << 20
+    DELAY = 0.5  # seconds a stage runs before it gets a bar
 
-    def __init__(self) -> None:
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.stage: str | None = None
+        self.started = 0.0
         self.bar: Any = None
 
-    def __call__(self, done: int, total: int) -> None:
-        if total < self.LARGE:
-            return
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.started = stage, time.monotonic()
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Pushing", file=sys.stderr)
+            if time.monotonic() - self.started < self.DELAY:
+                return
+            self.bar = click.progressbar(length=total, label=stage, file=self.stream)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def _bars() -> Iterator[_Bars | None]:
+    """Bars on a terminal, None otherwise."""
+    bars = _Bars() if sys.stderr.isatty() else None
+    try:
+        yield bars
+    finally:
+        if bars is not None:
+            bars.close()
 
 
 @cli.command(name="push")
@@ -437,27 +457,23 @@ def push_command(
     """
     from kg.push import Settings, push
 
-    progress = _PushProgress() if sys.stderr.isatty() else None
-    with reporting():
-        try:
-            result = push(
-                endpoint,
-                graph,
-                preset=preset,
-                method=method,
-                data=data,
-                file=rdf_file,
-                base=base,
-                query_url=query_url,
-                update_url=update_url,
-                gsp_url=gsp_url,
-                dry_run=dry_run,
-                settings=Settings(timeout=timeout, batch_size=batch_size),
-                progress=progress,
-            )
-        finally:
-            if progress is not None:
-                progress.close()
+    with reporting(), _bars() as bars:
+        progress = None if bars is None else functools.partial(bars, "Pushing")
+        result = push(
+            endpoint,
+            graph,
+            preset=preset,
+            method=method,
+            data=data,
+            file=rdf_file,
+            base=base,
+            query_url=query_url,
+            update_url=update_url,
+            gsp_url=gsp_url,
+            dry_run=dry_run,
+            settings=Settings(timeout=timeout, batch_size=batch_size),
+            progress=progress,
+        )
     if result.dry_run:
         click.echo("\n".join(result.describe()))
         click.echo("dry run: valid, nothing sent", err=True)

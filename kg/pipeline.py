@@ -9,7 +9,7 @@ import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from kg.validate import check_graph, locate, shard_plan
 
 __all__ = [
     "BuildResult",
+    "Progress",
     "build",
     "cache_folder",
     "load_graph",
@@ -72,6 +73,7 @@ def build(
     base: str | None = None,
     private: bool = False,
     cache: bool = True,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Validate, then write `kg.ttl`, `kg.jsonld`, `kg.nt` and `index.html` (and
     `kg.private.*` on request).
@@ -79,19 +81,29 @@ def build(
     Nothing is written unless the graph is valid, and the files are renamed into place only
     when all of them are written, so a failed build leaves the previous outputs untouched.
     With `cache`, parsed records are kept in `DATA/.kg-cache` (beside the private data it
-    holds, never in `out/`, which may be published).
+    holds, never in `out/`, which may be published). `progress(stage, done, total)` hears
+    how far each stage is (the CLI draws bars from it on a terminal).
     """
     with paused_gc():
-        return _build(data, Path(out), base, private, cache)
+        return _build(data, Path(out), base, private, cache, progress or _silent)
 
 
 def _build(
-    data: Path | str, out: Path, base: str | None, private: bool, cache: bool
+    data: Path | str, out: Path, base: str | None, private: bool, cache: bool, progress: Progress
 ) -> BuildResult:
-    dataset = load_dataset(data, base, cache=cache_folder(data) if cache else None)
+    dataset = load_dataset(
+        data,
+        base,
+        cache=cache_folder(data) if cache else None,
+        progress=functools.partial(progress, "Reading records"),
+    )
+    progress("Mapping", 0, 1)
     graph = build_graph(dataset)
+    progress("Mapping", 1, 1)
+    progress("Sorting", 0, 1)
     public = Rows(graph.triples)
     everything = Rows(graph.triples | graph.private_triples) if private else None
+    progress("Sorting", 1, 1)
     outputs: list[tuple[Path, Rows | None]] = [
         (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
     ]
@@ -99,15 +111,19 @@ def _build(
     if everything is not None:
         outputs += [(out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS]
     with StagedFiles() as files:
+        steps = functools.partial(progress, "Validating and writing")
         if len(public) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1:
-            problems = _in_parallel(graph, public, everything, outputs, files)
+            problems = _in_parallel(graph, public, everything, outputs, files, steps)
         else:
+            total = len(outputs) + 2
             problems = check_graph(graph, public=True, shards=False)
             if everything is not None:
                 problems += check_graph(graph, public=False, shards=False)
+            steps(2, total)
             if not problems:
-                for path, rows in outputs:
+                for done, (path, rows) in enumerate(outputs, start=3):
                     files.write(path, _content(graph, path, rows))
+                    steps(done, total)
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
@@ -134,6 +150,7 @@ def _in_parallel(
     everything: Rows | None,
     outputs: list[tuple[Path, Rows | None]],
     files: StagedFiles,
+    steps: Callable[[int, int], None],
 ) -> list[Problem]:
     """Write every output and validate every shard, on all cores at once.
 
@@ -153,7 +170,7 @@ def _in_parallel(
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
     violations: list[Violation] = []
     errors: list[KgError] = []
-    for result in _run_forked(jobs):
+    for result in _run_forked(jobs, steps):
         if isinstance(result, tuple):
             files.adopt(*result)
         elif isinstance(result, KgError):
@@ -184,13 +201,23 @@ def _run_job(index: int) -> object:
         return error
 
 
-def _run_forked(jobs: list[Callable[[], object]]) -> list[Any]:
+def _run_forked(jobs: list[Callable[[], object]], steps: Callable[[int, int], None]) -> list[Any]:
     """Each job's result (or the `KgError` it raised), run on forked workers, one per core."""
     global _jobs
     _jobs = jobs
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-            return list(pool.map(_run_job, range(len(jobs))))
+            futures = [pool.submit(_run_job, index) for index in range(len(jobs))]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                steps(done, len(jobs))
+            return [future.result() for future in futures]
     finally:
         _jobs = []
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass

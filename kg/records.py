@@ -16,7 +16,7 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,13 +141,18 @@ class Dataset:
 
 
 def load_dataset(
-    root: Path | str, base: str | None = None, cache: Path | str | None = None, workers: int = 0
+    root: Path | str,
+    base: str | None = None,
+    cache: Path | str | None = None,
+    workers: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Read and check every record under `root`; raise `LoadError` or `RecordError`.
 
     With `cache` (a folder), each file's parsed records are kept as JSON under the hash of its
     path and bytes, so an unchanged file is never parsed twice. Files still to parse are read
     by `workers` processes (0: one per core when there are enough files to pay for them).
+    `progress(files read, files)` is called as files are read.
     """
     root = Path(root)
     if not root.is_dir():
@@ -176,7 +181,8 @@ def load_dataset(
         raise LoadError(f"{root}: no record files (*.yaml) besides {CONFIG_FILE}")
     collections: dict[str, dict[str, Record]] = {name: {} for name in COLLECTIONS}
     problems = reader.problems
-    for records, file_problems in _read_files(files, Path(cache) if cache else None, workers):
+    parsed = _read_files(files, Path(cache) if cache else None, workers, progress)
+    for records, file_problems in parsed:
         problems.extend(file_problems)
         for record in records:
             known = collections[record.collection].get(record.key)
@@ -197,16 +203,27 @@ CACHE_FORMAT = b"kg-records-1"
 PARALLEL_MIN_FILES = 4
 
 
-def _read_files(files: list[Path], cache: Path | None, workers: int) -> list[Parsed]:
+def _read_files(
+    files: list[Path],
+    cache: Path | None,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Parsed]:
     """Every file's records and problems, in file order: from the cache, or parsed."""
     results: dict[int, Parsed] = {}
     todo: list[tuple[int, Path, bytes, Path | None]] = []
+
+    def done(index: int, parsed: Parsed) -> None:
+        results[index] = parsed
+        if progress is not None:
+            progress(len(results), len(files))
+
     for index, path in enumerate(files):
         raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""
         entry = _cache_entry(cache, path, raw) if cache is not None else None
         cached = _read_cache(entry) if entry is not None else None
         if cached is not None:
-            results[index] = cached
+            done(index, cached)
         else:
             todo.append((index, path, raw, entry))
     workers = workers or (os.cpu_count() or 1)
@@ -215,10 +232,10 @@ def _read_files(files: list[Path], cache: Path | None, workers: int) -> list[Par
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
             encoded = pool.map(_parse_encoded, [(p, r, e) for _, p, r, e in todo], chunksize=1)
             for (index, *_), parsed in zip(todo, encoded, strict=True):
-                results[index] = _decode_parsed(parsed)
+                done(index, _decode_parsed(parsed))
     else:
         for index, path, raw, entry in todo:
-            results[index] = _decode_parsed(_parse_encoded((path, raw, entry)))
+            done(index, _decode_parsed(_parse_encoded((path, raw, entry))))
     return [results[index] for index in range(len(files))]
 
 
