@@ -97,9 +97,15 @@ def _term(node: Node) -> str:
 class CompiledShapes:
     """Shapes compiled to SPARQL; `validate(store)` returns every violation, sorted."""
 
-    def __init__(self, constraints: list[_Constraint], transitive: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        constraints: list[_Constraint],
+        transitive: set[str] | None = None,
+        followed: set[str] | None = None,
+    ) -> None:
         self.constraints = constraints
         self.transitive = transitive or set()
+        self.followed = followed or set()
 
     @classmethod
     def from_turtle(cls, documents: Iterable[str]) -> CompiledShapes:
@@ -107,11 +113,16 @@ class CompiledShapes:
         for document in documents:
             triples.extend(ox.parse(document, format=ox.RdfFormat.TURTLE))
         compiler = _Compiler(_ShapesGraph(triples))
-        return cls(list(compiler.compile()), compiler.transitive)
+        return cls(list(compiler.compile()), compiler.transitive, compiler.followed)
 
     def transitive_predicates(self) -> set[str]:
         """The predicates of transitive paths: a constraint may follow them any distance."""
         return set(self.transitive)
+
+    def followed_predicates(self) -> set[str]:
+        """The predicates whose values' own triples a constraint reads (their class, say);
+        every other value is only compared as a term."""
+        return self.followed | self.transitive
 
     def validate(self, store: ox.Store) -> list[Violation]:
         found: set[Violation] = set()
@@ -146,6 +157,7 @@ class _Compiler:
     def __init__(self, shapes: _ShapesGraph) -> None:
         self.shapes = shapes
         self.transitive: set[str] = set()
+        self.followed: set[str] = set()
 
     def compile(self) -> Iterable[_Constraint]:
         node_shape = ox.NamedNode(SH + "NodeShape")
@@ -269,6 +281,11 @@ class _Compiler:
                 f"sameTerm(?value, {_term(m)})" for m in self.shapes.items(members)
             )
             values.append(f"!({allowed or 'false'})")
+        reads_values = any(
+            get(prop, SH + name) is not None for name in ("class", "or", "qualifiedValueShape")
+        )
+        if reads_values and result_path:
+            self.followed.add(result_path[1:-1])
         if (cls := get(prop, SH + "class")) is not None:
             values.append(f"NOT EXISTS {{ ?value {TYPE_PATH} {_term(cls)} . }}")
         if (alternatives := get(prop, SH + "or")) is not None:
@@ -314,6 +331,7 @@ class _Compiler:
         if select is None:
             raise UnsupportedShape(f"sh:sparql without sh:select in {shape}")
         prefixes = ""
+        namespaces: dict[str, str] = {}
         for owner in self.shapes.values(constraint, SH + "prefixes"):
             for declaration in self.shapes.values(owner, SH + "declare"):
                 name = self.shapes.value(declaration, SH + "prefix")
@@ -323,7 +341,9 @@ class _Compiler:
                         f"a sh:declare needs sh:prefix and sh:namespace ({shape})"
                     )
                 prefixes += f"PREFIX {name.value}: <{namespace.value}>\n"
+                namespaces[str(name.value)] = str(namespace.value)
         body = str(select.value).replace("$this", "?this")
+        self.followed.update(_predicates_in(body, namespaces))
         message = self.shapes.value(constraint, SH + "message")
         # $this is pre-bound in SHACL; unbound here, the query finds every focus node's
         # violations at once, and the join with the targets keeps the shape's focus nodes.
@@ -331,6 +351,16 @@ class _Compiler:
         return _Constraint(
             query, str(message.value) if message else "does not conform", None, _term(shape), False
         )
+
+
+def _predicates_in(query: str, namespaces: dict[str, str]) -> set[str]:
+    """Every IRI a SPARQL query names, written in full or with a declared prefix: a superset
+    of the predicates it may follow."""
+    found = set(re.findall(r"<([^<>\s]+)>", query))
+    for prefix, local in re.findall(r"\b([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", query):
+        if prefix in namespaces:
+            found.add(namespaces[prefix] + local)
+    return found
 
 
 def _sparql_string(text: str) -> str:

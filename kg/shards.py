@@ -3,11 +3,13 @@
 One Oxigraph store of an institute's graph (millions of triples) is slow to load and its
 queries cost more per triple than in small stores, so a large graph is validated in shards.
 A shard is the nodes that one group of records produced (its *own* nodes) with the complete
-description — every triple of that subject — of each own node and of every node reachable
-from them: one hop along any predicate, then onward along the predicates of transitive
-paths (`sh:oneOrMorePath`, `rdfs:subClassOf`). Each constraint of kg's shapes looks at its
-focus node's description, its values' descriptions (`sh:class`) or a chain of them, and the
-author-rank constraint at the roles of one document, which its record produced together. So a
+description — every triple of that subject — of each own node and of every node a constraint
+can read from them: the values of the predicates whose values are checked beyond their term
+(`sh:class`, `sh:or`, `sh:qualifiedValueShape`, or named in a SPARQL constraint), then onward
+along transitive paths (`sh:oneOrMorePath`) and classes (`rdf:type`, `rdfs:subClassOf`).
+Each constraint of kg's shapes looks at its focus node's description, its values'
+descriptions or a chain of them, and the author-rank constraint at the roles of one
+document, which its record produced together. So a
 violation found for an own node is what whole-graph validation finds for it; the others are
 left to the shard that owns them. `tests/test_shards.py` proves the reports equal.
 """
@@ -28,6 +30,7 @@ from kg.shacl import CompiledShapes, Violation
 
 __all__ = ["ShardPlan", "sharded_violations"]
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 # A subject as `Rows` holds it: IRI, predicates and the objects in N-Triples, aligned.
 Subject = tuple[str, tuple[str, ...], tuple[str, ...]]
@@ -46,7 +49,9 @@ class ShardPlan:
     ) -> None:
         self.subjects = rows.subjects
         self.shapes = shapes
-        self.transitive = shapes.transitive_predicates() | {RDFS_SUBCLASS_OF}
+        # Classes are read through rdf:type (and rdfs:subClassOf) wherever a value is.
+        self.first = shapes.followed_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
+        self.onward = shapes.transitive_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
         self.position = {entry[0]: index for index, entry in enumerate(self.subjects)}
         self.shards = _cut(self.subjects, group_of, shard_triples)
 
@@ -55,12 +60,13 @@ class ShardPlan:
 
     def neighbourhood(self, own: list[int]) -> list[int]:
         """Own subjects first, then every described node their constraints can reach."""
-        subjects, position, transitive = self.subjects, self.position, self.transitive
+        subjects, position = self.subjects, self.position
         seen = set(own)
         reached: list[int] = []
         for index in own:
-            for nt in subjects[index][2]:
-                if nt[0] == "<":
+            _, predicates, objects = subjects[index]
+            for predicate, nt in zip(predicates, objects, strict=True):
+                if predicate in self.first:
                     found = position.get(nt[1:-1])
                     if found is not None and found not in seen:
                         seen.add(found)
@@ -71,7 +77,7 @@ class ShardPlan:
             for index in onward:
                 _, predicates, objects = subjects[index]
                 for predicate, nt in zip(predicates, objects, strict=True):
-                    if predicate in transitive:
+                    if predicate in self.onward:
                         found = position.get(nt[1:-1])
                         if found is not None and found not in seen:
                             seen.add(found)
