@@ -79,16 +79,25 @@ def kg_validate(graph: Any) -> int:
     return len(check_graph(graph, public=True))
 
 
-def kg_serialize(graph: Any, name: str, path: Path) -> None:
-    """Write one export as `kg build` writes it (text from kg.serialize, then the file)."""
+def kg_rows(graph: Any) -> Any:
+    """The graph's triples sorted once for every writer, as `kg build` does (kg.serialize.Rows)."""
     from kg import serialize
 
-    writers: dict[str, Callable[[Any], str]] = {
-        "turtle": serialize.to_turtle,
-        "jsonld": serialize.to_jsonld,
-        "ntriples": serialize.to_ntriples,
-    }
-    path.write_bytes(writers[name](graph.triples).encode("utf-8"))
+    return serialize.Rows(graph.triples)
+
+
+def kg_serialize(rows: Any, name: str, path: Path) -> None:
+    """Write one export from the sorted rows as `kg build` writes it: streamed to the file."""
+    from kg import serialize
+
+    extension = FORMATS[name]
+    streams = getattr(serialize, "STREAMS", None)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        if streams is None:  # an older kg: whole strings
+            handle.write(serialize.FORMATS[extension](rows))
+        else:
+            for chunk in streams[extension](rows):
+                handle.write(chunk)
 
 
 def _queries() -> Any:
@@ -318,10 +327,14 @@ def step_validate(ctx: Context) -> dict[str, Any]:
     return {"problems": kg_validate(ctx.state["graph"])}
 
 
+def step_sort(ctx: Context) -> dict[str, Any]:
+    return {"subjects": len(kg_rows(ctx.state["graph"]).subjects)}
+
+
 def _step_write(name: str) -> Callable[[Context], dict[str, Any]]:
     def write(ctx: Context) -> dict[str, Any]:
         path = ctx.work / f"kg.{FORMATS[name]}"
-        kg_serialize(ctx.state["graph"], name, path)
+        kg_serialize(ctx.state["rows"], name, path)
         return {"bytes": path.stat().st_size}
 
     return write
@@ -362,6 +375,7 @@ def setup_dataset(ctx: Context) -> None:
 
 def setup_graph(ctx: Context) -> None:
     ctx.state["graph"] = kg_map(kg_load(ctx.data))
+    ctx.state["rows"] = kg_rows(ctx.state["graph"])  # sorted once, as kg build does; see `sort`
 
 
 def setup_query(ctx: Context) -> None:
@@ -406,7 +420,7 @@ def group_steps(group: str, queries: list[Path]) -> dict[str, Step]:
     if group == "dataset":
         return {"map": step_map}
     if group == "graph":
-        steps: dict[str, Step] = {"validate": step_validate}
+        steps: dict[str, Step] = {"validate": step_validate, "sort": step_sort}
         steps.update({name: _step_write(name) for name in FORMATS})
         return steps
     if group == "query":
