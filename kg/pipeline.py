@@ -5,11 +5,12 @@ The CLI calls these functions and nothing else, so every command is scriptable f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,6 @@ from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
 from kg.records import Dataset, load_dataset
 from kg.serialize import STREAMS, Rows, StagedFiles
-from kg.shacl import Violation
 from kg.validate import check_graph, locate, shard_plan
 
 __all__ = [
@@ -100,34 +100,54 @@ def _build(
     progress("Mapping", 0, 1)
     graph = build_graph(dataset)
     progress("Mapping", 1, 1)
-    progress("Sorting", 0, 1)
-    public = Rows(graph.triples)
-    everything = Rows(graph.triples | graph.private_triples) if private else None
-    progress("Sorting", 1, 1)
-    outputs: list[tuple[Path, Rows | None]] = [
-        (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
-    ]
-    outputs.append((out / "index.html", None))  # the public graph only, with the embed
-    if everything is not None:
-        outputs += [(out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS]
+    parallel = len(graph.triples) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1
+    homepage = out / "index.html"  # the public graph only, with the embed
     with StagedFiles() as files:
-        steps = functools.partial(progress, "Validating and writing")
-        if len(public) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1:
-            problems = _in_parallel(graph, public, everything, outputs, files, steps)
-        else:
-            total = len(outputs) + 2
-            problems = check_graph(graph, public=True, shards=False)
+        with contextlib.ExitStack() as running:
+            early: list[Future[Any]] = []
+            if parallel:  # the homepage needs no sorting: it is made while the parent sorts
+                early = running.enter_context(_forked([_writer(graph, homepage, None)], files))
+            progress("Sorting", 0, 1)
+            public = Rows(graph.triples)
+            everything = Rows(graph.triples | graph.private_triples) if private else None
+            progress("Sorting", 1, 1)
+            outputs: list[tuple[Path, Rows | None]] = [
+                (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
+            ]
             if everything is not None:
-                problems += check_graph(graph, public=False, shards=False)
-            steps(2, total)
-            if not problems:
-                for done, (path, rows) in enumerate(outputs, start=3):
-                    files.write(path, _content(graph, path, rows))
-                    steps(done, total)
+                outputs += [
+                    (out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS
+                ]
+            steps = functools.partial(progress, "Validating and writing")
+            if parallel:
+                problems = _in_parallel(graph, public, everything, outputs, files, early, steps)
+            else:
+                outputs.insert(len(STREAMS), (homepage, None))
+                problems = _in_turn(graph, private, outputs, files, steps)
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
-    return BuildResult(dataset, graph, sorted(path for path, _ in outputs))
+    return BuildResult(dataset, graph, sorted({homepage, *(path for path, _ in outputs)}))
+
+
+def _in_turn(
+    graph: KnowledgeGraph,
+    private: bool,
+    outputs: list[tuple[Path, Rows | None]],
+    files: StagedFiles,
+    steps: Callable[[int, int], None],
+) -> list[Problem]:
+    """Validate, then write, in this process: for a small graph, quicker than forking."""
+    total = len(outputs) + 1
+    problems = check_graph(graph, public=True, shards=False)
+    if private:
+        problems += check_graph(graph, public=False, shards=False)
+    steps(1, total)
+    if not problems:
+        for done, (path, rows) in enumerate(outputs, start=2):
+            files.write(path, _content(graph, path, rows))
+            steps(done, total)
+    return problems
 
 
 def cache_folder(data: Path | str) -> Path:
@@ -150,36 +170,36 @@ def _in_parallel(
     everything: Rows | None,
     outputs: list[tuple[Path, Rows | None]],
     files: StagedFiles,
+    started: list[Future[Any]],
     steps: Callable[[int, int], None],
 ) -> list[Problem]:
     """Write every output and validate every shard, on all cores at once.
 
-    The writers stage their files under temporary names (adopted by `files`, so a failure
-    removes them); the shards return their violations. The largest jobs go first, so both
-    cores stay busy to the end. Workers are forked: they inherit the graph, nothing is pickled
-    on the way in.
+    Writers stage their files under temporary names (adopted by `files`, so a failure
+    removes them); shards return their violations. The largest jobs go first, so the cores
+    stay busy to the end. Workers are forked: they inherit the graph and the sorted rows,
+    nothing is pickled on the way in. `started` are jobs already running (the homepage).
     """
     plans = [shard_plan(graph, public, public=True)]
     if everything is not None:
         plans.append(shard_plan(graph, everything, public=False))
-    jobs: list[Callable[[], object]] = [
-        functools.partial(_stage, path, functools.partial(_content, graph, path, rows))
-        for path, rows in outputs
-    ]
+    jobs = [_writer(graph, path, rows) for path, rows in outputs]
     for plan in plans:
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
-    violations: list[Violation] = []
-    errors: list[KgError] = []
-    for result in _run_forked(jobs, steps):
-        if isinstance(result, tuple):
-            files.adopt(*result)
-        elif isinstance(result, KgError):
-            errors.append(result)
-        else:
-            violations += result
+    with _forked(jobs, files) as futures:
+        everyone = started + futures
+        for done, _ in enumerate(as_completed(everyone), start=1):
+            steps(done, len(everyone))
+        results = [future.result() for future in everyone]
+    errors = [result for result in results if isinstance(result, KgError)]
     if errors:
         raise errors[0]
+    violations = [v for result in results if isinstance(result, list) for v in result]
     return locate(violations, graph.origins)
+
+
+def _writer(graph: KnowledgeGraph, path: Path, rows: Rows | None) -> Callable[[], object]:
+    return functools.partial(_stage, path, functools.partial(_content, graph, path, rows))
 
 
 def _stage(path: Path, content: Callable[[], Iterable[str]]) -> tuple[Path, Path]:
@@ -201,19 +221,31 @@ def _run_job(index: int) -> object:
         return error
 
 
-def _run_forked(jobs: list[Callable[[], object]], steps: Callable[[int, int], None]) -> list[Any]:
-    """Each job's result (or the `KgError` it raised), run on forked workers, one per core."""
+@contextlib.contextmanager
+def _forked(jobs: list[Callable[[], object]], files: StagedFiles) -> Iterator[list[Future[Any]]]:
+    """`jobs` started on forked workers (one per core, at most one per job); their futures.
+
+    Leaving waits for every job; each file a writer staged is then adopted by `files`, so it
+    is renamed on commit or removed, whatever happened meanwhile.
+    """
     global _jobs
     _jobs = jobs
     context = multiprocessing.get_context("fork")
+    workers = min(len(jobs), os.cpu_count() or 1)
+    futures: list[Future[Any]] = []
     try:
-        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # The pool forks its workers at the first submit: they keep these jobs.
             futures = [pool.submit(_run_job, index) for index in range(len(jobs))]
-            for done, _ in enumerate(as_completed(futures), start=1):
-                steps(done, len(jobs))
-            return [future.result() for future in futures]
+            _jobs = []
+            yield futures
     finally:
         _jobs = []
+        for future in futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                result = future.result()
+                if isinstance(result, tuple):
+                    files.adopt(*result)
 
 
 Progress = Callable[[str, int, int], None]
