@@ -120,7 +120,10 @@ def _build(
                 ]
             steps = functools.partial(progress, "Validating and writing")
             if parallel:
-                problems = _in_parallel(graph, public, everything, outputs, files, early, steps)
+                reports = cache_folder(data) / "shards" if cache else None
+                problems = _in_parallel(
+                    graph, public, everything, outputs, files, early, steps, reports
+                )
             else:
                 outputs.insert(len(STREAMS), (homepage, None))
                 problems = _in_turn(graph, private, outputs, files, steps)
@@ -172,17 +175,19 @@ def _in_parallel(
     files: StagedFiles,
     started: list[Future[Any]],
     steps: Callable[[int, int], None],
+    reports: Path | None = None,
 ) -> list[Problem]:
     """Write every output and validate every shard, on all cores at once.
 
     Writers stage their files under temporary names (adopted by `files`, so a failure
     removes them); shards return their violations. The largest jobs go first, so the cores
     stay busy to the end. Workers are forked: they inherit the graph and the sorted rows,
-    nothing is pickled on the way in. `started` are jobs already running (the homepage).
+    nothing is pickled on the way in. `started` are jobs already running (the homepage);
+    `reports` caches each shard's report under the hash of its triples.
     """
-    plans = [shard_plan(graph, public, public=True)]
+    plans = [shard_plan(graph, public, public=True, cache=reports)]
     if everything is not None:
-        plans.append(shard_plan(graph, everything, public=False))
+        plans.append(shard_plan(graph, everything, public=False, cache=reports))
     jobs = [_writer(graph, path, rows) for path, rows in outputs]
     for plan in plans:
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]

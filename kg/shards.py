@@ -16,11 +16,15 @@ left to the shard that owns them. `tests/test_shards.py` proves the reports equa
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
+import zlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -34,6 +38,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 # A subject as `Rows` holds it: IRI, predicates and the objects in N-Triples, aligned.
 Subject = tuple[str, tuple[str, ...], tuple[str, ...]]
+BOUNDARY_ODDS = 8  # one group in 8 may end a shard
 SHARD_TRIPLES = 60_000  # small stores answer fastest; more shards only add per-query overhead
 
 
@@ -46,9 +51,14 @@ class ShardPlan:
         group_of: Callable[[str], Hashable],
         shapes: CompiledShapes,
         shard_triples: int = SHARD_TRIPLES,
+        cache: Path | None = None,
     ) -> None:
         self.subjects = rows.subjects
         self.shapes = shapes
+        self.cache = cache
+        self.shapes_digest = hashlib.sha256(
+            "\0".join(f"{c.shape}\0{c.message}\0{c.query}" for c in shapes.constraints).encode()
+        ).digest()
         # Classes are read through rdf:type (and rdfs:subClassOf) wherever a value is.
         self.first = shapes.followed_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
         self.onward = shapes.transitive_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
@@ -99,18 +109,27 @@ class ShardPlan:
 
     def violations(self, shard: int) -> list[Violation]:
         own = self.shards[shard]
+        ntriples = self.ntriples(self.neighbourhood(own))
+        entry = None
+        if self.cache is not None:
+            digest = hashlib.sha256(self.shapes_digest + ntriples).hexdigest()
+            entry = self.cache / digest[:2] / f"{digest}.json"
+        found = _read_cached(entry) if entry is not None else None
+        if found is None:
+            found = self._validate(ntriples)
+            if entry is not None:
+                _write_cached(entry, found)
+        mine = {self.subjects[index][0] for index in own}
+        return [v for v in found if self._owns(v, mine)]
+
+    def _validate(self, ntriples: bytes) -> list[Violation]:
         store = ox.Store()
         try:
             # The IRIs were checked when the records were loaded: skip re-checking them.
-            store.load(
-                self.ntriples(self.neighbourhood(own)),
-                format=ox.RdfFormat.N_TRIPLES,
-                lenient=True,
-            )
+            store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         except (SyntaxError, ValueError) as error:
             raise KgError(f"the graph could not be loaded for validation: {error}") from None
-        mine = {self.subjects[index][0] for index in own}
-        return [v for v in self.shapes.validate(store) if self._owns(v, mine)]
+        return self.shapes.validate(store)
 
     def _owns(self, violation: Violation, mine: set[str]) -> bool:
         """Whether this shard speaks for a violation: its focus node is own, or, for a focus
@@ -155,7 +174,12 @@ def shard_pool(plan: ShardPlan, workers: int | None = None) -> Iterator[Executor
 def _cut(
     subjects: Sequence[Subject], group_of: Callable[[str], Hashable], shard_triples: int
 ) -> list[list[int]]:
-    """Subjects in shards of about `shard_triples`; one group's subjects share a shard."""
+    """Subjects in shards of about `shard_triples`; one group's subjects share a shard.
+
+    A shard ends before a group whose name hashes to a boundary once it holds
+    `shard_triples` (or at twice that): boundaries depend on the records, not on counts, so
+    an edit that adds triples moves no other shard's records, and cached reports stay valid.
+    """
     shards: list[list[int]] = [[]]
     size = 0
     shard_of_group: dict[Hashable, int] = {}
@@ -163,13 +187,33 @@ def _cut(
         group = group_of(subject)
         shard = shard_of_group.get(group)
         if shard is None:
-            if size >= shard_triples:
+            boundary = zlib.crc32(str(group).encode()) % BOUNDARY_ODDS == 0
+            if size >= shard_triples and (boundary or size >= 2 * shard_triples):
                 shards.append([])
                 size = 0
             shard = shard_of_group[group] = len(shards) - 1
         shards[shard].append(index)
         size += len(objects)
     return shards
+
+
+def _read_cached(entry: Path) -> list[Violation] | None:
+    """A shard's report from an earlier build: the same shapes on the same triples."""
+    try:
+        return [Violation(*fields) for fields in json.loads(entry.read_bytes())]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_cached(entry: Path, violations: list[Violation]) -> None:
+    fields = [[v.focus, v.path, v.value, v.message, v.shape] for v in violations]
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, entry)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def _iri(term: str | None) -> str | None:

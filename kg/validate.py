@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -103,17 +104,32 @@ def shacl_problems(
 
 
 def shard_plan(
-    graph: KnowledgeGraph, rows: Rows, public: bool = True, shard_triples: int | None = None
+    graph: KnowledgeGraph,
+    rows: Rows,
+    public: bool = True,
+    shard_triples: int | None = None,
+    cache: Path | None = None,
 ) -> ShardPlan:
-    """Shards of `rows` (the graph's sorted triples) in which each record's nodes stay together."""
+    """Shards of `rows` (the graph's sorted triples) in which each record's nodes stay
+    together; with `cache` (a folder), a shard whose triples did not change since an earlier
+    build reuses that build's report."""
     origins = graph.origins
+    names: dict[int, str] = {}
 
-    def record_of(subject: str) -> object:
+    def record_of(subject: str) -> str:
         origin = origins.get(subject)
-        return subject if origin is None else id(origin.record)
+        if origin is None:
+            return subject
+        name = names.get(id(origin.record))
+        if name is None:
+            record = origin.record
+            while record.parent is not None:
+                record = record.parent
+            name = names[id(origin.record)] = f"{record.collection}/{record.key}"
+        return name
 
     sizes = {} if shard_triples is None else {"shard_triples": shard_triples}
-    return ShardPlan(rows, record_of, compiled_shapes(public), **sizes)
+    return ShardPlan(rows, record_of, compiled_shapes(public), cache=cache, **sizes)
 
 
 def locate(violations: list[Violation], origins: Mapping[str, Origin]) -> list[Problem]:

@@ -20,6 +20,7 @@ from kg.serialize import Rows
 from kg.shards import sharded_violations
 from kg.terms import IRI, Literal, Term
 from kg.validate import check_graph, locate, shard_plan
+from kg.vocab import SCHEMA
 from tests.conftest import DATA
 
 HERE = Path(__file__).parent
@@ -123,3 +124,60 @@ def test_large_graphs_are_sharded_by_default(monkeypatch: pytest.MonkeyPatch) ->
     )
     assert check_graph(broken) == whole(broken)
     assert calls and len(calls[0]) >= 1
+
+
+def test_a_rebuild_validates_only_the_shards_whose_triples_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.shacl import CompiledShapes
+
+    generate(200, tmp_path / "data", seed=5)
+    _, graph = load_graph(tmp_path / "data")
+    reports = tmp_path / "reports"
+
+    def run(graph: KnowledgeGraph) -> tuple[list[Problem], int, int]:
+        stores: list[int] = []
+        validate = CompiledShapes.validate
+        monkeypatch.setattr(
+            CompiledShapes,
+            "validate",
+            lambda self, store: stores.append(1) or validate(self, store),
+        )
+        plan = shard_plan(graph, Rows(graph.triples), shard_triples=500, cache=reports)
+        found = [v for shard in range(len(plan)) for v in plan.violations(shard)]  # in-process
+        problems = locate(found, graph.origins)
+        monkeypatch.undo()
+        return problems, len(stores), len(plan)
+
+    assert run(graph) == (
+        [],
+        len(list(reports.rglob("*.json"))),
+        len(list(reports.rglob("*.json"))),
+    )
+    problems, validated, shards = run(graph)
+    assert (problems, validated) == ([], 0)  # nothing changed: every report comes from the cache
+
+    name = next(t for t in sorted(graph.triples) if "/person/" in t[0] and t[1] == SCHEMA.name)
+    broken = dataclasses.replace(graph, triples=graph.triples - {name})
+    problems, validated, shards = run(broken)
+    assert problems == whole(broken) and problems
+    assert 0 < validated < shards / 2  # only the shards that hold that person (or read it)
+
+
+def test_shard_boundaries_do_not_move_when_a_record_grows(tmp_path: Path) -> None:
+    generate(200, tmp_path / "data", seed=5)
+    _, graph = load_graph(tmp_path / "data")
+    before = shard_plan(graph, Rows(graph.triples), shard_triples=500)
+    work = next(s for s, p, _ in sorted(graph.triples) if "/work/" in s and p.endswith("#type"))
+    extra = {(work, IRI(f"https://example.org/extra/{n}"), Literal(str(n))) for n in range(300)}
+    grown = dataclasses.replace(graph, triples=graph.triples | extra)
+    after = shard_plan(grown, Rows(grown.triples), shard_triples=500)
+
+    def members(plan: object) -> list[frozenset[str]]:
+        return [
+            frozenset(plan.subjects[index][0] for index in shard)  # type: ignore[attr-defined]
+            for shard in plan.shards  # type: ignore[attr-defined]
+        ]
+
+    same = set(members(before)) & set(members(after))
+    assert len(same) >= len(before) - 2  # only the grown work's shard (and its next) differ
