@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from kg.bulk import paused_gc
+from kg.bulk import in_memory_order, paused_gc
 from kg.errors import KgError
 from kg.terms import XSD_BOOLEAN, XSD_INTEGER, Literal, Term, Triple
 from kg.vocab import PREFIXES, RDF
@@ -122,7 +122,7 @@ class Rows:
 
     def _build(self, triples: Iterable[Triple]) -> None:
         by_subject: defaultdict[str, list[Triple]] = defaultdict(list)
-        for triple in triples:
+        for triple in in_memory_order(triples):  # see kg.bulk: a set comes in hash order
             by_subject[triple[0]].append(triple)
         nt_of = _NTriplesForms()
         nt = nt_of.__getitem__
