@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from kg.bulk import paused_gc
 from kg.records import Agent, Dataset, Record
 from kg.terms import IRI, Literal, Term, Triple, to_rdflib
 from kg.vocab import FABIO, FOAF, FRAPO, FRBR, KG, PREFIXES, PRISM, PRO, RDF, RDFS, SCHEMA, XSD
@@ -79,8 +80,10 @@ def _to_graph(triples: Iterable[Triple]) -> Any:
 
 
 def build_graph(dataset: Dataset) -> KnowledgeGraph:
-    """Map every record of `dataset` to triples."""
-    return _Mapper(dataset).run()
+    """Map every record of `dataset` to triples (with the cycle collector paused: the
+    triples are millions of acyclic tuples, see `kg.bulk`)."""
+    with paused_gc():
+        return _Mapper(dataset).run()
 
 
 # Version types: (schema.org class, FaBiO expression class). DESIGN.md §3.

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from kg.bulk import paused_gc
 from kg.errors import LoadError, Problem, RecordError
 from kg.model import COLLECTIONS, CONFIG, Field, RecordSpec
 
@@ -154,6 +155,17 @@ def load_dataset(
     by `workers` processes (0: one per core when there are enough files to pay for them).
     `progress(files read, files)` is called as files are read.
     """
+    with paused_gc():  # records are millions of small acyclic objects, see kg.bulk
+        return _load_dataset(root, base, cache, workers, progress)
+
+
+def _load_dataset(
+    root: Path | str,
+    base: str | None,
+    cache: Path | str | None,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> Dataset:
     root = Path(root)
     if not root.is_dir():
         raise LoadError(f"{root}: no such data folder (give one with --data)")
