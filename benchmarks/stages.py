@@ -472,7 +472,8 @@ def run_group(
         for name in names:
             if name in timed_out:
                 continue
-            limit = query_timeout if name.startswith("query:") and query_timeout else timeout
+            is_query = name.startswith(("query:", "floor_query:"))  # a floor waits no longer
+            limit = query_timeout if is_query and query_timeout else timeout
             result = run_forked(lambda step=steps[name]: step(ctx), limit)
             if str(result.get("status", "")).startswith("timeout"):
                 result["seconds_at_least"] = limit
