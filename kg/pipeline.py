@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.bulk import paused_gc
+from kg.bulk import forked, paused_gc
 from kg.errors import KgError, Problem, ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
@@ -216,36 +215,16 @@ def _stage(path: Path, content: Callable[[], Iterable[str]]) -> tuple[Path, Path
         raise
 
 
-_jobs: list[Callable[[], object]] = []
-
-
-def _run_job(index: int) -> object:
-    try:
-        return _jobs[index]()
-    except KgError as error:  # returned, so the others still finish and get cleaned up
-        return error
-
-
 @contextlib.contextmanager
 def _forked(jobs: list[Callable[[], object]], files: StagedFiles) -> Iterator[list[Future[Any]]]:
-    """`jobs` started on forked workers (one per core, at most one per job); their futures.
-
-    Leaving waits for every job; each file a writer staged is then adopted by `files`, so it
-    is renamed on commit or removed, whatever happened meanwhile.
-    """
-    global _jobs
-    _jobs = jobs
-    context = multiprocessing.get_context("fork")
-    workers = min(len(jobs), os.cpu_count() or 1)
+    """`jobs` on forked workers (`kg.bulk.forked`); leaving waits for every job, then each
+    file a writer staged is adopted by `files`, so it is renamed on commit or removed,
+    whatever happened meanwhile."""
     futures: list[Future[Any]] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # The pool forks its workers at the first submit: they keep these jobs.
-            futures = [pool.submit(_run_job, index) for index in range(len(jobs))]
-            _jobs = []
+        with forked(jobs) as futures:
             yield futures
     finally:
-        _jobs = []
         for future in futures:
             if future.done() and not future.cancelled() and future.exception() is None:
                 result = future.result()

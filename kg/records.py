@@ -28,7 +28,7 @@ from kg.bulk import paused_gc
 from kg.errors import LoadError, Problem, RecordError
 from kg.model import COLLECTIONS, CONFIG, Field, RecordSpec
 
-__all__ = ["Agent", "Dataset", "Record", "load_dataset"]
+__all__ = ["Agent", "Dataset", "Record", "load_dataset", "write_cache_entry"]
 
 CONFIG_FILE = "kg.yaml"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -264,7 +264,7 @@ def _parse_encoded(job: tuple[Path, bytes, Path | None]) -> dict[str, Any]:
         "problems": [list(problem.__dict__.values()) for problem in reader.problems],
     }
     if entry is not None:
-        _write_cache(entry, encoded)
+        write_cache_entry(entry, encoded)
     return encoded
 
 
@@ -281,11 +281,12 @@ def _read_cache(entry: Path) -> Parsed | None:
         return None
 
 
-def _write_cache(entry: Path, encoded: dict[str, Any]) -> None:
+def write_cache_entry(entry: Path, value: Any) -> None:
+    """Keep `value` as JSON at `entry` (atomically: a reader sees all of it or nothing)."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(encoded, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, entry)
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -16,19 +16,18 @@ left to the shard that owns them. `tests/test_shards.py` proves the reports equa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import multiprocessing
-import os
 import zlib
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.bulk import forked
 from kg.errors import KgError
+from kg.records import write_cache_entry
 from kg.serialize import Rows
 from kg.shacl import CompiledShapes, Violation
 
@@ -73,27 +72,19 @@ class ShardPlan:
         subjects, position = self.subjects, self.position
         seen = set(own)
         reached: list[int] = []
-        for index in own:
-            _, predicates, objects = subjects[index]
-            for predicate, nt in zip(predicates, objects, strict=True):
-                if predicate in self.first:
-                    found = position.get(nt[1:-1])
-                    if found is not None and found not in seen:
-                        seen.add(found)
-                        reached.append(found)
-        onward = reached
-        while onward:
-            further = []
-            for index in onward:
+        frontier, follow = own, self.first
+        while frontier:
+            found: list[int] = []
+            for index in frontier:
                 _, predicates, objects = subjects[index]
                 for predicate, nt in zip(predicates, objects, strict=True):
-                    if predicate in self.onward:
-                        found = position.get(nt[1:-1])
-                        if found is not None and found not in seen:
-                            seen.add(found)
-                            further.append(found)
-            reached.extend(further)
-            onward = further
+                    if predicate in follow:
+                        node = position.get(nt[1:-1])
+                        if node is not None and node not in seen:
+                            seen.add(node)
+                            found.append(node)
+            reached += found
+            frontier, follow = found, self.onward
         return own + reached
 
     def ntriples(self, indexes: list[int]) -> bytes:
@@ -118,7 +109,8 @@ class ShardPlan:
         if found is None:
             found = self._validate(ntriples)
             if entry is not None:
-                _write_cached(entry, found)
+                fields = [[v.focus, v.path, v.value, v.message, v.shape] for v in found]
+                write_cache_entry(entry, fields)
         mine = {self.subjects[index][0] for index in own}
         return [v for v in found if self._owns(v, mine)]
 
@@ -143,32 +135,16 @@ class ShardPlan:
 
 
 def sharded_violations(plan: ShardPlan, workers: int | None = None) -> list[Violation]:
-    """Every shard validated, on `workers` processes (all cores by default)."""
+    """Every shard validated, on `workers` forked processes (all cores by default)."""
     found: set[Violation] = set()
-    with shard_pool(plan, workers) as pool:
-        for violations in pool.map(_shard_violations, range(len(plan))):
-            found.update(violations)
+    jobs = [functools.partial(plan.violations, shard) for shard in range(len(plan))]
+    with forked(jobs, workers) as futures:
+        for future in futures:
+            result = future.result()
+            if isinstance(result, KgError):
+                raise result
+            found.update(result)
     return sorted(found, key=lambda v: (v.focus, v.path or "", v.value or "", v.message))
-
-
-_plans: list[ShardPlan] = []
-
-
-def _shard_violations(index: int, plan: int = -1) -> list[Violation]:
-    return _plans[plan].violations(index)
-
-
-@contextmanager
-def shard_pool(plan: ShardPlan, workers: int | None = None) -> Iterator[Executor]:
-    """A pool of forked workers that see `plan` (inherited, never pickled)."""
-    _plans.append(plan)
-    workers = workers or os.cpu_count() or 1
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            yield pool
-    finally:
-        _plans.remove(plan)
 
 
 def _cut(
@@ -203,17 +179,6 @@ def _read_cached(entry: Path) -> list[Violation] | None:
         return [Violation(*fields) for fields in json.loads(entry.read_bytes())]
     except (OSError, ValueError, TypeError):
         return None
-
-
-def _write_cached(entry: Path, violations: list[Violation]) -> None:
-    fields = [[v.focus, v.path, v.value, v.message, v.shape] for v in violations]
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
 
 
 def _iri(term: str | None) -> str | None:
