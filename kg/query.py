@@ -44,6 +44,10 @@ from kg.resources import query_files
 from kg.serialize import escape_string
 from kg.vocab import PREFIXES
 
+# Looked up once: each attribute access on rdflib's XSD namespace costs a membership scan.
+XSD_STRING = URIRef(XSD.string)
+XSD_STRING_IRI = str(XSD_STRING)
+
 __all__ = [
     "FORMATS",
     "PARAM_TYPES",
@@ -385,7 +389,7 @@ def _sparql_term(term: Node) -> str:
     if isinstance(term, Literal):
         if term.language:
             return f"{_quoted(str(term))}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and term.datatype != XSD_STRING:
             return f"{_quoted(str(term))}^^{_sparql_term(term.datatype)}"
         return _quoted(str(term))
     raise QueryError(f"a parameter must be an IRI or a literal, not {term!r}")
@@ -616,7 +620,7 @@ def _remote_result(query: Query, body: Any) -> QueryResult:
 
 def _canonical(term: Node) -> Node:
     """xsd:string literals as simple literals: the same term in RDF 1.1, so rows compare."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
+    if isinstance(term, Literal) and term.datatype == XSD_STRING:
         return Literal(str(term))
     return term
 
@@ -632,7 +636,7 @@ def _json_term(value: Mapping[str, str]) -> Node:
     return Literal(
         value["value"],
         lang=value.get("xml:lang"),
-        datatype=None if datatype in (None, str(XSD.string)) else URIRef(datatype),
+        datatype=None if datatype in (None, XSD_STRING_IRI) else URIRef(datatype),
     )
 
 
@@ -713,7 +717,7 @@ def _from_oxigraph(term: Any) -> Node:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    return Literal(term.value, datatype=None if datatype == XSD_STRING_IRI else URIRef(datatype))
 
 
 def run(
@@ -855,7 +859,7 @@ def _json_value(term: Node) -> dict[str, str]:
     value = {"type": "literal", "value": str(term)}
     if term.language:
         value["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD.string:
+    elif term.datatype is not None and term.datatype != XSD_STRING:
         value["datatype"] = str(term.datatype)
     return value
 

@@ -16,9 +16,10 @@ import json
 import multiprocessing
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,17 @@ class Record:
     line: int
     values: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
-    parent: Record | None = None
+    parent_record: InitVar[Record | None] = None
+    # A weak link up: a strong one would make every nested record a reference cycle, which
+    # only the cycle collector frees (seconds for a large dataset, at a random later moment).
+    _parent: weakref.ref[Record] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self, parent_record: Record | None) -> None:
+        self._parent = None if parent_record is None else weakref.ref(parent_record)
+
+    @property
+    def parent(self) -> Record | None:
+        return None if self._parent is None else self._parent()
 
     @property
     def label(self) -> str:

@@ -3,6 +3,7 @@ the cache is plain JSON beside the data (never in out/, never code that could ru
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 from kg import build
 from kg.cli import cli
 from kg.pipeline import cache_folder
+from kg.records import Record, load_dataset
+from tests.conftest import ROOT
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -71,3 +74,29 @@ def test_a_file_renamed_is_parsed_again_with_its_new_name(data_copy: Path, tmp_p
     )
     assert result.exit_code == 1
     assert f"{data_copy / 'talks.yaml'}:1 talks/x kind:" in result.stderr
+
+
+def test_loaded_records_are_freed_by_reference_counting_alone() -> None:
+    """Nested records point up to their parent weakly: were the link strong, every nested record
+    would be a reference cycle, and a large dataset would be freed only by the cycle collector,
+    seconds later, in whatever code happens to allocate next (a query, a writer)."""
+    gc.collect()
+    gc.disable()
+    try:
+        dataset = load_dataset(ROOT / "data")
+        nested = [child for record in dataset.all_records() for child in nested_records(record)]
+        assert nested, "the bundled data has nested records (a work's versions)"
+        assert all(record.parent is not None for record in nested)
+        del dataset, nested
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def nested_records(record: Record) -> list[Record]:
+    found = []
+    for value in record.values.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Record):
+                found += [item, *nested_records(item)]
+    return found
