@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -212,8 +212,9 @@ def _chunked(rows: Rows, render: Callable[[list[Subject]], str]) -> Iterator[str
         yield render(subjects[start : start + CHUNK_SUBJECTS])
 
 
-def iter_ntriples(triples: Iterable[Triple] | Rows) -> Iterator[str]:
-    """`to_ntriples` in chunks, for writing to a file without holding the whole text."""
+def ntriples_renderer() -> Callable[[Sequence[Subject]], str]:
+    """A function that writes subjects (as `Rows.subjects` holds them) as N-Triples lines,
+    from one `str.format` template per predicate signature, made on first use."""
 
     def template(signature: tuple[str, ...]) -> str:
         return "".join(
@@ -223,12 +224,17 @@ def iter_ntriples(triples: Iterable[Triple] | Rows) -> Iterator[str]:
 
     template_of = _Made(template).__getitem__
 
-    def render(subjects: list[Subject]) -> str:
+    def render(subjects: Sequence[Subject]) -> str:
         return "".join(
             [template_of(signature).format(s, *objects) for s, signature, objects in subjects]
         )
 
-    return _chunked(_ordered(triples), render)
+    return render
+
+
+def iter_ntriples(triples: Iterable[Triple] | Rows) -> Iterator[str]:
+    """`to_ntriples` in chunks, for writing to a file without holding the whole text."""
+    return _chunked(_ordered(triples), ntriples_renderer())
 
 
 def to_ntriples(triples: Iterable[Triple] | Rows) -> str:

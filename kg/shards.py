@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from kg.bulk import forked
 from kg.errors import KgError
 from kg.records import write_cache_entry
-from kg.serialize import Rows
+from kg.serialize import Rows, ntriples_renderer
 from kg.shacl import CompiledShapes, Violation
 
 __all__ = ["ShardPlan", "sharded_violations"]
@@ -63,6 +63,7 @@ class ShardPlan:
         self.onward = shapes.transitive_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
         self.position = {entry[0]: index for index, entry in enumerate(self.subjects)}
         self.shards = _cut(self.subjects, group_of, shard_triples)
+        self._render = ntriples_renderer()
 
     def __len__(self) -> int:
         return len(self.shards)
@@ -89,14 +90,7 @@ class ShardPlan:
 
     def ntriples(self, indexes: list[int]) -> bytes:
         subjects = self.subjects
-        lines: list[str] = []
-        for index in indexes:
-            subject, predicates, objects = subjects[index]
-            lines.extend(
-                f"<{subject}> <{predicate}> {nt} .\n"
-                for predicate, nt in zip(predicates, objects, strict=True)
-            )
-        return "".join(lines).encode("utf-8")
+        return self._render([subjects[index] for index in indexes]).encode("utf-8")
 
     def violations(self, shard: int) -> list[Violation]:
         own = self.shards[shard]
@@ -152,25 +146,34 @@ def _cut(
 ) -> list[list[int]]:
     """Subjects in shards of about `shard_triples`; one group's subjects share a shard.
 
-    A shard ends before a group whose name hashes to a boundary once it holds
-    `shard_triples` (or at twice that): boundaries depend on the records, not on counts, so
-    an edit that adds triples moves no other shard's records, and cached reports stay valid.
+    Groups are taken in the order their first subject sorts, each with all its triples (a
+    work's code link sorts far from the work: counting a group as it first appears would pile
+    thousands of works into one shard). A shard ends before a group whose name hashes to a
+    boundary once it holds `shard_triples` (or at twice that): boundaries depend on the
+    records, not on counts, so an edit that adds triples moves no other shard's records, and
+    cached reports stay valid.
     """
-    shards: list[list[int]] = [[]]
-    size = 0
-    shard_of_group: dict[Hashable, int] = {}
+    members: dict[Hashable, list[int]] = {}
+    sizes: dict[Hashable, int] = {}
     for index, (subject, _, objects) in enumerate(subjects):
         group = group_of(subject)
-        shard = shard_of_group.get(group)
-        if shard is None:
-            boundary = zlib.crc32(str(group).encode()) % BOUNDARY_ODDS == 0
-            if size >= shard_triples and (boundary or size >= 2 * shard_triples):
-                shards.append([])
-                size = 0
-            shard = shard_of_group[group] = len(shards) - 1
-        shards[shard].append(index)
-        size += len(objects)
-    return shards
+        found = members.get(group)
+        if found is None:
+            members[group] = [index]
+            sizes[group] = len(objects)
+        else:
+            found.append(index)
+            sizes[group] += len(objects)
+    shards: list[list[int]] = [[]]
+    size = 0
+    for group, indexes in members.items():
+        boundary = zlib.crc32(str(group).encode()) % BOUNDARY_ODDS == 0
+        if size >= shard_triples and (boundary or size >= 2 * shard_triples):
+            shards.append([])
+            size = 0
+        shards[-1].extend(indexes)
+        size += sizes[group]
+    return [sorted(shard) for shard in shards]
 
 
 def _read_cached(entry: Path) -> list[Violation] | None:

@@ -257,7 +257,11 @@ def test_dry_run_validates_and_sends_nothing(built: Path, proxy: Callable[..., F
     assert f"source:      data ({count} triples, " in stdout
     assert f"GSP URL:     {watcher.url}/store\n" in stdout
     assert "&no_transaction\n" in stdout
-    assert f"4. check:    <{GRAPH}> holds {count} triples\n" in stdout
+    assert f"2. compare:  if it holds any: GET {watcher.url}/store?graph={GRAPH}\n" in stdout
+    assert "3. delta:    if at most 10000 triples differ and none is blank: " in stdout
+    assert f"4. put:      if it is empty: PUT {watcher.url}/store?graph={GRAPH}, one " in stdout
+    assert "5. upload:   otherwise: PUT " in stdout
+    assert f"8. check:    in every case: <{GRAPH}> holds {count} triples\n" in stdout
     assert stdout.endswith("credentials: none\n")
     assert stderr == "dry run: valid, nothing sent\n"
 

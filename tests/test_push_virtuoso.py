@@ -85,16 +85,19 @@ def test_wrong_password_is_refused_and_not_printed(virtuoso: VirtuosoServer, bui
 
 
 def test_anonymous_push_is_refused_and_the_graph_kept(
-    virtuoso: VirtuosoServer, built: Path
+    virtuoso: VirtuosoServer, built: Path, tmp_path: Path
 ) -> None:
+    """Virtuoso refuses the anonymous user's update (a delta of one new triple)."""
     assert run(*push_args(virtuoso, "--file", str(built / "kg.nt")), env=credentials())[0] == 0
+    changed = tmp_path / "changed.nt"
+    extra = b'<https://example.org/a> <https://example.org/b> "c" .\n'
+    changed.write_bytes((built / "kg.nt").read_bytes() + extra)
     code, _, stderr = run(
-        *push_args(virtuoso, "--file", str(built / "kg.nt")),
+        *push_args(virtuoso, "--file", str(changed)),
         env={"KG_PUSH_USER": None, "KG_PUSH_PASSWORD": None},
     )
     assert code == 1
-    assert stderr.startswith(
-        f"Error: uploading into the staging graph: PUT {virtuoso.url}/sparql-graph-crud answered"
-    )
+    assert stderr.startswith(f"Error: updating <{GRAPH}> (-0 +1 triples): POST ")
+    assert "No permission" in stderr
     assert stored(virtuoso) == exported(built)
     assert staging_graphs(virtuoso) == []

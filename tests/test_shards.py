@@ -181,3 +181,16 @@ def test_shard_boundaries_do_not_move_when_a_record_grows(tmp_path: Path) -> Non
 
     same = set(members(before)) & set(members(after))
     assert len(same) >= len(before) - 2  # only the grown work's shard (and its next) differ
+
+
+def test_shards_hold_about_the_triples_asked_for(tmp_path: Path) -> None:
+    """A work's code link sorts far from the work itself: shards are cut over whole records,
+    so none piles up the works whose links came first."""
+    generate(2000, tmp_path / "data", seed=5)
+    _, graph = load_graph(tmp_path / "data")
+    rows = Rows(graph.triples)
+    plan = shard_plan(graph, rows, shard_triples=2000)
+    sizes = [sum(len(rows.subjects[index][2]) for index in shard) for shard in plan.shards]
+    largest_record = 400  # the researcher's profile and career, the largest group here
+    assert max(sizes) <= 2 * 2000 + largest_record
+    assert sum(sizes) == len(rows)
