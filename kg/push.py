@@ -694,31 +694,14 @@ class _Store:
     def error(self, message: str) -> PushError:
         return PushError(self.redact(message))
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        what: str,
-        body: bytes | _Upload | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        idempotent: bool = True,
-    ) -> bytes:
+    def request(self, method: str, url: str, **options: Any) -> bytes:
         """Send one request and return the answer's body; retry what can be retried.
 
         A request that is not idempotent (the MOVE) is retried only when it cannot have reached
-        the store whole: a failure while connecting or sending, or 503.
+        the store whole: a failure while connecting or sending, or 503. `options` are those of
+        `exchange`.
         """
-        answer = self.exchange(
-            method,
-            url,
-            what=what,
-            body=body,
-            headers=headers,
-            timeout=timeout,
-            idempotent=idempotent,
-        )
+        answer = self.exchange(method, url, **options)
         assert answer is not None
         return answer[0]
 
