@@ -759,3 +759,26 @@ def test_an_endpoint_that_answers_404_or_garbage_fails_cleanly(
     assert code == 1, stderr
     assert expected in stderr and stderr.strip().splitlines()[-1].startswith("Error: ")
     assert not [r for r in store.requests if r.method in ("PUT", "POST") and b"MOVE" in r.body]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "line"),
+    [
+        ("delta", f"pushed 3 triples to <{GRAPH}> (gsp, 0.5 s): delta -2 +1\n"),
+        ("put", f"pushed 3 triples to <{GRAPH}> (gsp, 0.5 s): put\n"),
+        ("staged", f"pushed 3 triples to <{GRAPH}> (gsp, 0.5 s): staged\n"),
+    ],
+)
+def test_the_log_line_names_the_strategy(
+    monkeypatch: pytest.MonkeyPatch, strategy: str, line: str
+) -> None:
+    def fake_push(*args: object, **kwargs: object) -> pushing.PushResult:
+        endpoint = endpoint_for("http://h:7878", "oxigraph")
+        changes = {"deleted": 2, "inserted": 1} if strategy == "delta" else {}
+        return pushing.PushResult(
+            GRAPH, 3, 300, "gsp", endpoint, "data", "none", seconds=0.5, strategy=strategy, **changes
+        )
+
+    monkeypatch.setattr(pushing, "push", fake_push)
+    code, _, stderr = run("push", "--endpoint", "http://h:7878", "--graph", GRAPH)
+    assert (code, stderr) == (0, line)
