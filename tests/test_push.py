@@ -776,7 +776,16 @@ def test_the_log_line_names_the_strategy(
         endpoint = endpoint_for("http://h:7878", "oxigraph")
         changes = {"deleted": 2, "inserted": 1} if strategy == "delta" else {}
         return pushing.PushResult(
-            GRAPH, 3, 300, "gsp", endpoint, "data", "none", seconds=0.5, strategy=strategy, **changes
+            GRAPH,
+            3,
+            300,
+            "gsp",
+            endpoint,
+            "data",
+            "none",
+            seconds=0.5,
+            strategy=strategy,
+            **changes,
         )
 
     monkeypatch.setattr(pushing, "push", fake_push)
