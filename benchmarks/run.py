@@ -445,7 +445,7 @@ class Bench:
         with open(self.nt, "rb") as source, open(edited, "wb") as target:
             changed = False
             for line in source:
-                if not changed and b"<http://schema.org/name> \"" in line:
+                if not changed and b'<http://schema.org/name> "' in line:
                     line = line.replace(b'" .', f' (edit {index})" .'.encode(), 1)
                     changed = True
                 target.write(line)
