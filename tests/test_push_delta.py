@@ -470,3 +470,25 @@ def test_delta_on_virtuoso(tmp_path: Path) -> None:
         assert push_and_check(changed_edges).deleted == 0  # unchanged
     finally:
         server.stop()
+
+
+def test_an_n_triples_answer_is_compared_line_by_line_and_parsed_only_where_it_differs() -> None:
+    from kg.push import _delta_of_lines
+
+    kept = b'<https://e.org/s> <https://e.org/p> "same" .\n'
+    escaped = b'<https://e.org/s> <https://e.org/p> "caf\\u00E9" .\n'  # the store's escaping
+    gone = b'<https://e.org/s> <https://e.org/p> "old" .\n'
+    payload_text = kept + '<https://e.org/s> <https://e.org/p> "café" .\n'.encode()
+    payload_text += b'<https://e.org/s> <https://e.org/p> "new" .\n'
+    payload = Payload(payload_text, 3, "test")
+
+    delta = _delta_of_lines(kept + escaped + gone, payload, 3, 10, "urn:g")
+    assert delta is not None and delta is not False
+    assert [str(t.object) for t in delta.deletions] == ['"old"']
+    assert [str(t.object) for t in delta.insertions] == ['"new"']
+    # what the line comparison cannot vouch for goes to the whole comparison
+    assert _delta_of_lines(kept + gone, payload, 3, 10, "urn:g") is False  # count differs
+    assert _delta_of_lines(kept + kept + gone, payload, 3, 10, "urn:g") is False  # a repeat
+    blank = b'_:b <https://e.org/p> "x" .\n'
+    assert _delta_of_lines(kept + gone + blank, payload, 3, 10, "urn:g") is False
+    assert _delta_of_lines(kept + escaped + gone, payload, 3, 1, "urn:g") is None  # too many
