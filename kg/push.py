@@ -1062,13 +1062,7 @@ def _delta(store: _Store, payload: Payload, graph: str, held: int, limit: int) -
     if seen != held:  # another writer between the count and the GET, or a confused store
         log.info("<%s>: counted %d triples, fetched %d", graph, held, seen)
         return None
-    missing = wanted
-    if len(deletions) + len(missing) > limit:
-        log.info(
-            "<%s>: %d triples differ, more than %d", graph, len(deletions) + len(missing), limit
-        )
-        return None
-    return _Delta(deletions, sorted(missing, key=str))
+    return _fitting(_Delta(deletions, sorted(wanted, key=str)), limit, graph)
 
 
 def _delta_of_lines(
@@ -1093,13 +1087,17 @@ def _delta_of_lines(
         return False
     if gone is None or new is None:
         return None
-    deletions, insertions = gone - new, new - gone
-    if len(deletions) + len(insertions) > limit:
-        log.info(
-            "<%s>: %d triples differ, more than %d", graph, len(deletions) + len(insertions), limit
-        )
+    delta = _Delta(sorted(gone - new, key=str), sorted(new - gone, key=str))
+    return _fitting(delta, limit, graph)
+
+
+def _fitting(delta: _Delta, limit: int, graph: str) -> _Delta | None:
+    """The delta, or None when more than `limit` triples differ."""
+    differing = len(delta.deletions) + len(delta.insertions)
+    if differing > limit:
+        log.info("<%s>: %d triples differ, more than %d", graph, differing, limit)
         return None
-    return _Delta(sorted(deletions, key=str), sorted(insertions, key=str))
+    return delta
 
 
 def _each_triple(data: bytes, rdf_format: ox.RdfFormat) -> Iterator[ox.Triple | None]:
