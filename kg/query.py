@@ -682,11 +682,21 @@ def run_oxigraph(
         result = store.query(text)
         if isinstance(result, ox.QuerySolutions):
             variables = [variable.value for variable in result.variables]
+            # Answers repeat their terms (a name on every edge of a co-author network), and
+            # an rdflib term costs far more to make than a lookup: each is made once.
+            converted: dict[Any, Node] = {}
+
+            def convert(term: Any) -> Node:
+                node = converted.get(term)
+                if node is None:
+                    node = converted[term] = _from_oxigraph(term)
+                return node
+
             rows = [
                 {
-                    name: _from_oxigraph(term)
-                    for name in variables
-                    if (term := solution[name]) is not None
+                    name: convert(term)
+                    for name, term in zip(variables, solution, strict=True)
+                    if term is not None
                 }
                 for solution in result
             ]
