@@ -16,10 +16,10 @@ from urllib.parse import quote, urlsplit
 
 from kg.bulk import paused_gc
 from kg.records import Agent, Dataset, Record
-from kg.terms import IRI, Literal, Term, Triple, to_rdflib
+from kg.terms import IRI, Literal, Term, Triple, TripleSet, to_rdflib
 from kg.vocab import FABIO, FOAF, FRAPO, FRBR, KG, PREFIXES, PRISM, PRO, RDF, RDFS, SCHEMA, XSD
 
-__all__ = ["KnowledgeGraph", "Origin", "Triple", "build_graph"]
+__all__ = ["KnowledgeGraph", "Origin", "Triple", "TripleSet", "build_graph"]
 
 
 class Origin(tuple[Record, str]):
@@ -52,8 +52,8 @@ class KnowledgeGraph:
 
     base: str
     researcher: IRI
-    triples: set[Triple] = field(default_factory=set)
-    private_triples: set[Triple] = field(default_factory=set)
+    triples: TripleSet = field(default_factory=TripleSet)
+    private_triples: TripleSet = field(default_factory=TripleSet)
     origins: dict[str, Origin] = field(default_factory=dict)
 
     def public_graph(self) -> Any:
@@ -135,6 +135,7 @@ class _Mapper:
         self.base = dataset.base
         self.graph = KnowledgeGraph(self.base, self.iri("person", dataset.researcher))
         self.private_scope = False
+        self.public_nodes: set[IRI] = set()  # typed in public: what the public graph describes
 
     def run(self) -> KnowledgeGraph:
         self.sources()
@@ -168,10 +169,11 @@ class _Mapper:
     def add(self, subject: IRI, predicate: IRI, value: Term | None, private: bool = False) -> None:
         if value is None:
             return
+        # `TripleSet.add` spelled out: this runs for every triple of an institute's graph.
         if private or self.private_scope:
-            self.graph.private_triples.add((subject, predicate, value))
+            self.graph.private_triples[(subject, predicate, value)] = None
         else:
-            self.graph.triples.add((subject, predicate, value))
+            self.graph.triples[(subject, predicate, value)] = None
 
     def text(self, subject: IRI, predicate: IRI, value: object, private: bool = False) -> None:
         if value is not None and value != "":
@@ -181,6 +183,8 @@ class _Mapper:
         """Type a node and remember the record (and field) it came from."""
         if field == "" or subject not in self.graph.origins:
             self.graph.origins[subject] = Origin(record, field)
+        if types and not self.private_scope:
+            self.public_nodes.add(subject)
         for rdf_type in types:
             self.add(subject, RDF.type, rdf_type)
         return subject
@@ -790,7 +794,6 @@ class _Mapper:
                 if me in patent.get("inventors", [])
             ),
         ]
-        public = {subject for subject, _, _ in self.graph.triples}
         for part in parts:
-            if part in public:  # only what the public graph itself holds
+            if part in self.public_nodes:  # only what the public graph itself holds
                 self.add(page, SCHEMA.hasPart, part)

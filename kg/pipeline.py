@@ -38,9 +38,14 @@ PRIVATE_NAME = "kg.private"
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build made. `rows` is the public graph in canonical order (as `kg.nt` holds
+    it): returned rather than freed on the way out, since freeing millions of rows takes
+    seconds that a caller about to exit (the CLI) need not spend."""
+
     dataset: Dataset
     graph: KnowledgeGraph
     files: list[Path]
+    rows: Rows
 
 
 def load_graph(data: Path | str, base: str | None = None) -> tuple[Dataset, KnowledgeGraph]:
@@ -129,7 +134,7 @@ def _build(
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
-    return BuildResult(dataset, graph, sorted({homepage, *(path for path, _ in outputs)}))
+    return BuildResult(dataset, graph, sorted({homepage, *(path for path, _ in outputs)}), public)
 
 
 def _in_turn(

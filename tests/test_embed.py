@@ -413,3 +413,30 @@ def test_the_profile_page_holds_only_the_researchers_own_works(data_copy: Path) 
     assert f"{graph.base}work/someone-elses-paper/arxiv" not in parts
     assert f"{graph.base}work/audiomnist/arxiv" in parts
     assert "A Paper the Researcher Did Not Write" not in script_block(graph)
+
+
+def test_a_private_work_of_the_researcher_is_no_part_of_the_profile(data_copy: Path) -> None:
+    from kg import load_graph
+    from kg.vocab import SCHEMA
+
+    (data_copy / "drafts.yaml").write_text(
+        """works:
+  - key: unpublished-draft
+    visibility: private
+    versions:
+      - key: arxiv
+        type: preprint
+        title: A Draft Not Yet Public
+        authors: ["Lapuschkin S", "Samek W"]
+        year: 2025
+""",
+        encoding="utf-8",
+    )
+    _, graph = load_graph(data_copy)
+    parts = {o for s, p, o in graph.triples if p == SCHEMA.hasPart and s.endswith("/profile")}
+    assert f"{graph.base}work/audiomnist/arxiv" in parts
+    assert f"{graph.base}work/unpublished-draft/arxiv" not in parts
+    assert any(
+        s == f"{graph.base}work/unpublished-draft/arxiv" for s, _, _ in graph.private_triples
+    )
+    assert "A Draft Not Yet Public" not in script_block(graph)
