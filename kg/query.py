@@ -25,7 +25,7 @@ import json
 import re
 import urllib.error
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -682,16 +682,7 @@ def run_oxigraph(
         result = store.query(text)
         if isinstance(result, ox.QuerySolutions):
             variables = [variable.value for variable in result.variables]
-            # Answers repeat their terms (a name on every edge of a co-author network), and
-            # an rdflib term costs far more to make than a lookup: each is made once.
-            converted: dict[Any, Node] = {}
-
-            def convert(term: Any) -> Node:
-                node = converted.get(term)
-                if node is None:
-                    node = converted[term] = _from_oxigraph(term)
-                return node
-
+            convert = _converter()
             rows = [
                 {
                     name: convert(term)
@@ -704,20 +695,30 @@ def run_oxigraph(
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(result))
         answer = Graph()
+        convert = _converter()
         for triple in result:
-            answer.add(
-                (
-                    _from_oxigraph(triple.subject),
-                    _from_oxigraph(triple.predicate),
-                    _from_oxigraph(triple.object),
-                )
-            )
+            answer.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
         return QueryResult(query.form, graph=answer)
     except KgError:
         raise
     except Exception as error:  # Oxigraph's evaluation errors, e.g. in a user's own query
         message = " ".join(str(error).split())
         raise QueryError(f"query {query.name} failed: {message}", exit_code=1) from None
+
+
+def _converter() -> Callable[[Any], Node]:
+    """Oxigraph terms to rdflib, each distinct term made once: answers repeat their terms (a
+    name on every edge of a co-author network), and an rdflib term costs far more to make
+    than a lookup."""
+    converted: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        node = converted.get(term)
+        if node is None:
+            node = converted[term] = _from_oxigraph(term)
+        return node
+
+    return convert
 
 
 def _from_oxigraph(term: Any) -> Node:

@@ -148,7 +148,6 @@ class TripleSet(dict[Triple, None]):
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
 
-
     def __le__(self, other: Iterable[Triple]) -> bool:
         return self.keys() <= (other.keys() if isinstance(other, dict) else set(other))
 
