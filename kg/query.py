@@ -176,7 +176,7 @@ def parse(text: str, name: str, source: str = "") -> Query:
         else:
             break
     try:
-        header = yaml.safe_load("\n".join(header_lines)) if header_lines else {}
+        header = _header(header_lines)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -719,6 +719,18 @@ def _converter() -> Callable[[Any], Node]:
         return node
 
     return convert
+
+
+def _header(lines: list[str]) -> Any:
+    """A query's `#+` header: by PyYAML's C loader (0.3 ms instead of 3 for a query's first
+    run), and again by the Python loader if it fails, which tells the line at fault."""
+    if not lines:
+        return {}
+    text = "\n".join(lines)
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
 
 
 def _from_oxigraph(term: Any) -> Node:
