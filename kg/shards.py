@@ -115,7 +115,7 @@ class ShardPlan:
             store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         except (SyntaxError, ValueError) as error:
             raise KgError(f"the graph could not be loaded for validation: {error}") from None
-        return self.shapes.validate(store)
+        return self.shapes.validate(store, threads=1)  # each worker already has a core
 
     def _owns(self, violation: Violation, mine: set[str]) -> bool:
         """Whether this shard speaks for a violation: its focus node is own, or, for a focus

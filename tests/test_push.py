@@ -238,6 +238,17 @@ def test_blank_nodes_are_refused(tmp_path: Path) -> None:
         f"Error: {blank} has 2 blank nodes; kg pushes only graphs whose nodes all have IRIs, "
         "so that a second push gives the same graph\n"
     )
+    turtle = tmp_path / "blank.ttl"  # Turtle has anonymous ones too
+    turtle.write_text(f'<https://example.org/a> <{SCHEMA}author> [ <{SCHEMA}name> "x" ] .\n')
+    with pytest.raises(PushError, match="has 1 blank node;"):
+        load_payload(file=turtle)
+
+
+def test_a_literal_that_looks_like_a_blank_node_is_no_blank_node(tmp_path: Path) -> None:
+    sample = tmp_path / "people.nt"
+    sample.write_bytes(people(10).replace(b'"', b'"_:', 1))
+    assert b"_:" in sample.read_bytes()
+    assert load_payload(file=sample).count == 30
 
 
 def test_unreadable_file_is_a_load_error(tmp_path: Path) -> None:

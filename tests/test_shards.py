@@ -141,7 +141,7 @@ def test_a_rebuild_validates_only_the_shards_whose_triples_changed(
         monkeypatch.setattr(
             CompiledShapes,
             "validate",
-            lambda self, store: stores.append(1) or validate(self, store),
+            lambda self, store, threads=None: stores.append(1) or validate(self, store, threads),
         )
         plan = shard_plan(graph, Rows(graph.triples), shard_triples=500, cache=reports)
         found = [v for shard in range(len(plan)) for v in plan.violations(shard)]  # in-process
