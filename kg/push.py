@@ -339,15 +339,24 @@ def _payload_from_file(path: Path) -> Payload:
     return Payload(data, len(store), str(path))
 
 
+_SCAN_BLOCK = 1 << 24
+
+
 def _may_hold_blank_nodes(path: Path) -> bool:
     """False when the file cannot hold a blank node: N-Triples writes each one as `_:label`,
     and reading the file for that is quicker than asking a whole store."""
     if path.suffix.lower() != ".nt":
         return True
     try:
-        return b"_:" in path.read_bytes()
+        with open(path, "rb") as handle:
+            previous = b""
+            while block := handle.read(_SCAN_BLOCK):  # not the whole of a large file at once
+                if b"_:" in previous + block[:1] or b"_:" in block:
+                    return True
+                previous = block[-1:]
     except OSError:
         return True
+    return False
 
 
 def _blank_nodes(store: ox.Store) -> int:

@@ -251,6 +251,17 @@ def test_a_literal_that_looks_like_a_blank_node_is_no_blank_node(tmp_path: Path)
     assert load_payload(file=sample).count == 30
 
 
+def test_a_blank_node_label_split_between_read_blocks_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pushing, "_SCAN_BLOCK", 8)
+    blank = tmp_path / "blank.nt"
+    blank.write_text(f"<https://example.org/abcdef> <{SCHEMA}knows> _:b1 .\n")
+    assert blank.read_bytes().index(b"_:") % 8 == 7  # "_" ends one block, ":" starts the next
+    with pytest.raises(PushError, match="has 1 blank node;"):
+        load_payload(file=blank)
+
+
 def test_unreadable_file_is_a_load_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n")
