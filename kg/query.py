@@ -396,12 +396,14 @@ def _sparql_term(term: Node) -> str:
     raise QueryError(f"a parameter must be an IRI or a literal, not {term!r}")
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=32)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """The query's structure: (kind, position, depth) for keywords, braces and variables.
 
     A small lexer (SPARQL 1.1 §19.8) that skips comments, strings and IRIs, so braces and words
     inside them are never mistaken for the query's own; depth counts enclosing braces and
-    parentheses.
+    parentheses. Kept for the last few texts: reading a query and binding its parameters ask
+    for the same text's tokens four times.
     """
     tokens: list[tuple[str, int, int]] = []
     depth = 0
@@ -434,7 +436,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
             index = match.end()
             continue
         index += 1
-    return tokens
+    return tuple(tokens)
 
 
 def _string_end(text: str, start: int) -> int:
