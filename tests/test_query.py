@@ -636,6 +636,30 @@ def test_graph_results_are_turtle_only() -> None:
         query.format_result(sample(), "turtle")
 
 
+def test_a_graph_answer_is_written_as_the_same_graph() -> None:
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    name, a, b = URIRef("http://schema.org/name"), URIRef("urn:a"), URIRef("urn:b")
+    graph = Graph()
+    graph.add((a, name, Literal('Tab\there, "quoted" \\ Ünï')))
+    graph.add((a, name, Literal("Ünï", lang="de")))
+    graph.add((a, URIRef("urn:n"), Literal(12)))
+    graph.add((a, URIRef("urn:d"), Literal("2020-02", datatype=URIRef("http://schema.org/Date"))))
+    graph.add((a, URIRef("http://schema.org/author"), b))
+    written = query.format_result(query.QueryResult("CONSTRUCT", graph=graph))
+    assert written.startswith("@prefix ") and "\n<urn:a>\n" in written  # kg's own writer
+    assert isomorphic(Graph().parse(data=written, format="turtle"), graph)
+    typed = Graph()  # RDF 1.1: an xsd:string literal is the plain literal, written plain
+    typed.add((a, URIRef("urn:s"), Literal("x", datatype=XSD.string)))
+    assert query.format_result(query.QueryResult("CONSTRUCT", graph=typed)).endswith(
+        '\n<urn:a>\n    <urn:s> "x" .\n'
+    )
+    graph.add((b, URIRef("http://schema.org/knows"), BNode()))  # kg's writer has no blank nodes
+    written = query.format_result(query.QueryResult("CONSTRUCT", graph=graph))
+    assert isomorphic(Graph().parse(data=written, format="turtle"), graph)
+
+
 def test_catalogue_has_the_documented_shape() -> None:
     entries = query.catalogue()
     assert [entry["name"] for entry in entries] == sorted(BUNDLED)
