@@ -794,7 +794,7 @@ def format_result(result: QueryResult, fmt: str | None = None) -> str:
 
 
 def _turtle(graph: Graph) -> str:
-    """kg's own Turtle writer, as for `kg.ttl` (sorted; 10x as fast as rdflib's on a large
+    """kg's own Turtle writer, as for `kg.ttl` (sorted; 5-10x as fast as rdflib's on a large
     answer); rdflib's for an answer with blank nodes, which kg's writer never meets."""
     triples: list[terms.Triple] = []
     for subject, predicate, value in graph:
