@@ -5,14 +5,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from kg.errors import KgError
 
-__all__ = ["forked", "in_memory_order", "paused_gc"]
+__all__ = ["JobFailed", "forked", "in_memory_order", "paused_gc", "shared"]
 
 T = TypeVar("T")
 
@@ -101,3 +103,120 @@ def forked(
             yield futures
     finally:
         _jobs = []
+
+
+class JobFailed(RuntimeError):
+    """A job of `shared` failed on a helper: the message carries its traceback."""
+
+
+_DONE = None  # what a helper sends when it has no more jobs to claim
+
+
+def shared(
+    jobs: Sequence[Callable[[], object]],
+    on_done: Callable[[int, object], None] | None = None,
+    workers: int | None = None,
+) -> list[object]:
+    """Run `jobs` on this process and on forked helpers (one core each: `workers` cores in
+    all, every core by default); their results in job order, a `KgError` a job raised being
+    its result. Jobs are claimed in order from a shared counter, so list the largest first.
+
+    Unlike `forked`, this process works too: its pages are never copied, where each forked
+    worker copies every page whose reference counts it touches (at 100k publications, most
+    of the parent's heap). `on_done(index, result)` hears of each result in this process as
+    soon as it is in. Returns only when every claimed job has finished: a failure (another
+    exception, a helper that died) stops the claiming and is raised after that.
+    """
+    total = len(jobs)
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+
+    def claim() -> int | None:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        return index if index < total else None
+
+    def stop_claiming() -> None:
+        with counter.get_lock():
+            counter.value = total
+
+    results: dict[int, object] = {}
+    failures: list[BaseException] = []
+
+    def take(index: int, result: object) -> None:
+        results[index] = result
+        if on_done is not None:
+            on_done(index, result)
+
+    helpers = max(0, min(total, workers or os.cpu_count() or 1) - 1)
+    running: dict[Connection, multiprocessing.process.BaseProcess] = {}
+
+    def receive(block: bool) -> None:
+        ready = wait(list(running), timeout=None if block else 0)
+        for connection in ready:
+            assert isinstance(connection, Connection)
+            try:
+                message = connection.recv()
+            except EOFError:  # the helper died (out of memory, killed) without a word
+                message = _DONE
+                failures.append(JobFailed("a helper process ended unexpectedly"))
+            if message is _DONE:
+                running.pop(connection).join()
+                connection.close()
+            elif isinstance(message[1], JobFailed):
+                failures.append(message[1])
+            else:
+                take(*message)
+
+    try:
+        for _ in range(helpers):
+            reader, writer = context.Pipe(duplex=False)
+            helper = context.Process(target=_help, args=(jobs, claim, writer), daemon=True)
+            helper.start()
+            writer.close()
+            running[reader] = helper
+        while not failures and (index := claim()) is not None:
+            try:
+                result = jobs[index]()
+            except KgError as error:
+                result = error
+            take(index, result)
+            if running:
+                receive(block=False)
+    except BaseException as error:
+        failures.append(error)
+    finally:
+        if failures:
+            stop_claiming()
+        while running:
+            receive(block=True)
+    if failures:
+        raise failures[0]
+    if len(results) != total:
+        raise JobFailed(f"{total - len(results)} of {total} jobs gave no result")
+    return [results[index] for index in range(total)]
+
+
+def _help(
+    jobs: Sequence[Callable[[], object]], claim: Callable[[], int | None], results: Connection
+) -> None:
+    """A helper of `shared`: claims jobs until none are left, sends each result back."""
+    try:
+        while (index := claim()) is not None:
+            try:
+                result: object = jobs[index]()
+            except KgError as error:
+                result = error
+            except BaseException:
+                results.send((index, JobFailed(traceback.format_exc())))
+                break
+            try:
+                results.send((index, result))
+            except Exception:  # a result that cannot be pickled
+                results.send((index, JobFailed(traceback.format_exc())))
+                break
+    finally:
+        results.send(_DONE)
+        results.close()
+        os._exit(0)  # no exit handlers: they belong to the process this was forked from

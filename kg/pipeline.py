@@ -9,12 +9,12 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.bulk import forked, paused_gc
+from kg.bulk import forked, paused_gc, shared
 from kg.errors import KgError, Problem, ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
@@ -183,11 +183,13 @@ def _in_parallel(
 ) -> list[Problem]:
     """Write every output and validate every shard, on all cores at once.
 
-    Writers stage their files under temporary names (adopted by `files`, so a failure
-    removes them); shards return their violations. The largest jobs go first, so the cores
-    stay busy to the end. Workers are forked: they inherit the graph and the sorted rows,
-    nothing is pickled on the way in. `started` are jobs already running (the homepage);
-    `reports` caches each shard's report under the hash of its triples.
+    Writers stage their files under temporary names (adopted by `files` as each is done, so
+    a failure removes them); shards return their violations. The largest jobs go first, so
+    the cores stay busy to the end. This process takes jobs too, beside one forked helper
+    per other core (`kg.bulk.shared`): helpers inherit the graph and the sorted rows instead
+    of receiving them pickled, and this process, unlike a helper, copies no pages to read
+    them. `started` are jobs already running (the homepage); `reports` caches each shard's
+    report under the hash of its triples.
     """
     plans = [shard_plan(graph, public, public=True, cache=reports)]
     if everything is not None:
@@ -195,11 +197,21 @@ def _in_parallel(
     jobs = [_writer(graph, path, rows) for path, rows in outputs]
     for plan in plans:
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
-    with _forked(jobs, files) as futures:
-        everyone = started + futures
-        for done, _ in enumerate(as_completed(everyone), start=1):
-            steps(done, len(everyone))
-        results = [future.result() for future in everyone]
+    total = len(started) + len(jobs)
+    done = 0
+
+    def finished(_: int, result: object) -> None:
+        nonlocal done
+        if isinstance(result, tuple):
+            files.adopt(*result)
+        done += 1
+        steps(done, total)
+
+    results = shared(jobs, finished)
+    for future in started:
+        results.append(future.result())
+        done += 1
+        steps(done, total)
     errors = [result for result in results if isinstance(result, KgError)]
     if errors:
         raise errors[0]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.bulk import forked
+from kg.bulk import shared
 from kg.errors import KgError
 from kg.records import write_cache_entry
 from kg.serialize import Rows, ntriples_renderer
@@ -129,15 +129,15 @@ class ShardPlan:
 
 
 def sharded_violations(plan: ShardPlan, workers: int | None = None) -> list[Violation]:
-    """Every shard validated, on `workers` forked processes (all cores by default)."""
+    """Every shard validated, on this process and forked helpers (`workers` cores, all by
+    default)."""
     found: set[Violation] = set()
     jobs = [functools.partial(plan.violations, shard) for shard in range(len(plan))]
-    with forked(jobs, workers) as futures:
-        for future in futures:
-            result = future.result()
-            if isinstance(result, KgError):
-                raise result
-            found.update(result)
+    for result in shared(jobs, workers=workers):
+        if isinstance(result, KgError):
+            raise result
+        assert isinstance(result, list)
+        found.update(result)
     return sorted(found, key=lambda v: (v.focus, v.path or "", v.value or "", v.message))
 
 

@@ -126,3 +126,30 @@ def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
     assert report["stages"]["build_total"]["peak_mb"] > 10
     assert report["rebuild_identical"] is True
     assert "stage" in done.stdout and "ratio" in done.stdout  # the readable table
+
+
+FORKS_A_READER = """
+import os, time
+block = bytearray(os.urandom(1 << 20)) * {mb}  # {mb} MB, every page touched
+if os.fork() == 0:
+    if {copy}:
+        for at in range(0, len(block), 4096):
+            block[at] = 1  # the worker writes every page: it holds its own copy
+    time.sleep(1.5)
+    os._exit(0)
+os.wait()
+"""
+
+
+@pytest.mark.parametrize("copies", [False, True])
+def test_a_forked_worker_is_charged_only_for_the_pages_it_copies(copies: bool) -> None:
+    from benchmarks.measure import run_process
+
+    mb = 300
+    script = FORKS_A_READER.format(mb=mb, copy=copies)
+    measured = run_process([sys.executable, "-c", script])
+    assert measured.returncode == 0, measured.stderr
+    if copies:
+        assert measured.peak_mb > 1.8 * mb  # two copies held at once
+    else:
+        assert mb < measured.peak_mb < 1.4 * mb  # one block, shared, counted once
