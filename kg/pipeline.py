@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.bulk import forked, paused_gc, shared
+from kg.cache import prune
 from kg.errors import KgError, Problem, ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
 from kg.homepage import render_homepage
@@ -84,8 +85,9 @@ def build(
 
     Nothing is written unless the graph is valid, and the files are renamed into place only
     when all of them are written, so a failed build leaves the previous outputs untouched.
-    With `cache`, parsed records are kept in `DATA/.kg-cache` (beside the private data it
-    holds, never in `out/`, which may be published). `progress(stage, done, total)` hears
+    With `cache`, parsed records and shard reports are kept in `DATA/.kg-cache` (beside the
+    private data they hold, never in `out/`, which may be published); a build that succeeds
+    removes what no build has used for a month. `progress(stage, done, total)` hears
     how far each stage is (the CLI draws bars from it on a terminal).
     """
     with paused_gc():
@@ -134,6 +136,8 @@ def _build(
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
+    if cache:
+        prune(cache_folder(data))  # entries no build has used for a month (kg.cache)
     return BuildResult(dataset, graph, sorted({homepage, *(path for path, _ in outputs)}), public)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 import difflib
 import hashlib
-import json
 import multiprocessing
 import os
 import re
@@ -26,10 +25,11 @@ from typing import Any
 import yaml
 
 from kg.bulk import paused_gc
+from kg.cache import read_entry, write_entry
 from kg.errors import LoadError, Problem, RecordError
 from kg.model import COLLECTIONS, CONFIG, Field, RecordSpec
 
-__all__ = ["Agent", "Dataset", "Record", "load_dataset", "write_cache_entry"]
+__all__ = ["Agent", "Dataset", "Record", "load_dataset"]
 
 CONFIG_FILE = "kg.yaml"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -275,7 +275,7 @@ def _parse_encoded(job: tuple[Path, bytes, Path | None]) -> dict[str, Any]:
         "problems": [list(problem.__dict__.values()) for problem in reader.problems],
     }
     if entry is not None:
-        write_cache_entry(entry, encoded)
+        write_entry(entry, encoded)
     return encoded
 
 
@@ -285,22 +285,12 @@ def _cache_entry(cache: Path, path: Path, raw: bytes) -> Path:
 
 
 def _read_cache(entry: Path) -> Parsed | None:
-    """A cached file's records; JSON, never pickle: a data folder must not run code."""
+    """A cached file's records, or None."""
+    value = read_entry(entry)
     try:
-        return _decode_parsed(json.loads(entry.read_bytes()))
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None if value is None else _decode_parsed(value)
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
-
-
-def write_cache_entry(entry: Path, value: Any) -> None:
-    """Keep `value` as JSON at `entry` (atomically: a reader sees all of it or nothing)."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
 
 
 def _encode(value: Any) -> Any:

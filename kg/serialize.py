@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from functools import cached_property
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -212,14 +212,16 @@ def _chunked(rows: Rows, render: Callable[[list[Subject]], str]) -> Iterator[str
         yield render(subjects[start : start + CHUNK_SUBJECTS])
 
 
-def ntriples_renderer() -> Callable[[Sequence[Subject]], str]:
+def ntriples_renderer(only: Set[str] | None = None) -> Callable[[Sequence[Subject]], str]:
     """A function that writes subjects (as `Rows.subjects` holds them) as N-Triples lines,
-    from one `str.format` template per predicate signature, made on first use."""
+    from one `str.format` template per predicate signature, made on first use; with `only`,
+    just the triples of those predicates (the template leaves the others out: no cost)."""
 
     def template(signature: tuple[str, ...]) -> str:
         return "".join(
             f"<{{0}}> {_braced(f'<{predicate}>')} {{{index}}} .\n"
             for index, predicate in enumerate(signature, start=1)
+            if only is None or predicate in only
         )
 
     template_of = _Made(template).__getitem__

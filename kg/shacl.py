@@ -105,10 +105,14 @@ class CompiledShapes:
         constraints: list[_Constraint],
         transitive: set[str] | None = None,
         followed: set[str] | None = None,
+        read: set[str] | None = None,
+        sparql: Iterable[str] = (),
     ) -> None:
         self.constraints = constraints
         self.transitive = transitive or set()
         self.followed = followed or set()
+        self.read = read  # the predicates kg's own compiled queries read; None: unknown
+        self.sparql = list(sparql)  # the SPARQL-based constraints' queries, read as written
 
     @classmethod
     def from_turtle(cls, documents: Iterable[str]) -> CompiledShapes:
@@ -116,11 +120,34 @@ class CompiledShapes:
         for document in documents:
             triples.extend(ox.parse(document, format=ox.RdfFormat.TURTLE))
         compiler = _Compiler(_ShapesGraph(triples))
-        return cls(list(compiler.compile()), compiler.transitive, compiler.followed)
+        constraints = list(compiler.compile())
+        return cls(
+            constraints, compiler.transitive, compiler.followed, compiler.read, compiler.sparql
+        )
 
     def transitive_predicates(self) -> set[str]:
         """The predicates of transitive paths: a constraint may follow them any distance."""
         return set(self.transitive)
+
+    def read_predicates(self) -> set[str] | None:
+        """Every predicate a constraint can read, or None when one may read any (a SPARQL
+        constraint with a variable or negated predicate). A triple of any other predicate
+        changes no report: a validation shard need not hold it."""
+        return None if self._readable is None else set(self._readable)
+
+    @functools.cached_property
+    def _readable(self) -> frozenset[str] | None:
+        # On first use only: SPARQL constraints are read with rdflib's parser, which a
+        # small build never imports.
+        if self.read is None:
+            return None
+        found = set(self.read)
+        for query in self.sparql:
+            predicates = _predicates_of(query)
+            if predicates is None:
+                return None
+            found |= predicates
+        return frozenset(found)
 
     def followed_predicates(self) -> set[str]:
         """The predicates whose values' own triples a constraint reads (their class, say);
@@ -176,6 +203,8 @@ class _Compiler:
         self.shapes = shapes
         self.transitive: set[str] = set()
         self.followed: set[str] = set()
+        self.read: set[str] = {RDF + "type", RDFS_SUBCLASS[1:-1]}  # TYPE_PATH, in every target
+        self.sparql: list[str] = []
 
     def compile(self) -> Iterable[_Constraint]:
         node_shape = ox.NamedNode(SH + "NodeShape")
@@ -213,8 +242,10 @@ class _Compiler:
             parts.append(f"{{ ?this {TYPE_PATH} {_term(cls)} . }}")
         for predicate in self.shapes.values(shape, SH + "targetSubjectsOf"):
             parts.append(f"{{ ?this {_term(predicate)} [] . }}")
+            self.read.add(predicate.value)
         for predicate in self.shapes.values(shape, SH + "targetObjectsOf"):
             parts.append(f"{{ [] {_term(predicate)} ?this . }}")
+            self.read.add(predicate.value)
         nodes = self.shapes.values(shape, SH + "targetNode")
         if nodes:
             parts.append("{ VALUES ?this { " + " ".join(_term(n) for n in nodes) + " } }")
@@ -226,11 +257,13 @@ class _Compiler:
         """The SPARQL path and the sh:resultPath term of a property shape."""
         path = self.shapes.value(prop, SH + "path")
         if isinstance(path, ox.NamedNode):
+            self.read.add(path.value)
             return _term(path), _term(path)
         if path is not None:
             inner = self.shapes.value(path, SH + "oneOrMorePath")
             if isinstance(inner, ox.NamedNode) and len(self.shapes.index[path]) == 1:
                 self.transitive.add(inner.value)
+                self.read.add(inner.value)
                 return f"{_term(inner)}+", ""
         raise UnsupportedShape(f"unsupported sh:path in {prop}")
 
@@ -316,6 +349,7 @@ class _Compiler:
         if values:
             yield per_value(" || ".join(f"({condition})" for condition in values))
         if (other := get(prop, SH + "equals")) is not None:
+            self.read.add(str(other.value))
             left, right = f"?this {path} ?value", f"?this {_term(other)} ?value"
             query = (
                 f"SELECT DISTINCT ?this ?value WHERE {{ {targets} "
@@ -366,6 +400,7 @@ class _Compiler:
         # $this is pre-bound in SHACL; unbound here, the query finds every focus node's
         # violations at once, and the join with the targets keeps the shape's focus nodes.
         query = f"{prefixes}SELECT * WHERE {{ {targets} {{ {body} }} }}"
+        self.sparql.append(query)
         return _Constraint(
             query, str(message.value) if message else "does not conform", None, _term(shape), False
         )
@@ -379,6 +414,43 @@ def _predicates_in(query: str, namespaces: dict[str, str]) -> set[str]:
         if prefix in namespaces:
             found.add(namespaces[prefix] + local)
     return found
+
+
+def _predicates_of(query: str) -> set[str] | None:
+    """The predicates a SPARQL query's patterns name, from its algebra (inside FILTER
+    EXISTS too); None if a pattern has a variable or a negated predicate: it may read any."""
+    from rdflib.paths import NegatedPath
+    from rdflib.paths import Path as PropertyPath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import URIRef
+
+    found: set[str] = set()
+
+    def predicate(term: object) -> bool:
+        if isinstance(term, URIRef):
+            found.add(str(term))
+            return True
+        if isinstance(term, NegatedPath) or not isinstance(term, PropertyPath):
+            return False  # a variable, or every predicate but some
+        parts = [getattr(term, name) for name in ("args", "arg", "path") if hasattr(term, name)]
+        return all(
+            predicate(p) for part in parts for p in (part if isinstance(part, list) else [part])
+        )
+
+    def visit(node: object) -> bool:
+        if isinstance(node, dict):
+            name = getattr(node, "name", None)
+            if name == "BGP":
+                return all(predicate(p) for _, p, _ in node.get("triples", []))
+            if name == "TriplesBlock":  # inside EXISTS, left untranslated: s p o s p o …
+                terms = [term for block in node.get("triples", []) for term in block]
+                return all(predicate(terms[at]) for at in range(1, len(terms), 3))
+            return all(visit(value) for value in node.values())
+        if isinstance(node, list | tuple):
+            return all(visit(item) for item in node)
+        return True
+
+    return found if visit(prepareQuery(query).algebra) else None
 
 
 def _sparql_string(text: str) -> str:

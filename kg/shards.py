@@ -11,14 +11,16 @@ Each constraint of kg's shapes looks at its focus node's description, its values
 descriptions or a chain of them, and the author-rank constraint at the roles of one
 document, which its record produced together. So a
 violation found for an own node is what whole-graph validation finds for it; the others are
-left to the shard that owns them. `tests/test_shards.py` proves the reports equal.
+left to the shard that owns them. Of each description a shard loads only the triples whose
+predicate some constraint reads (`CompiledShapes.read_predicates`: every path, target and
+class predicate, and those a SPARQL constraint names; all triples if one has a variable
+predicate): the rest cannot change a report. `tests/test_shards.py` proves the reports equal.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import zlib
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
@@ -26,8 +28,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.bulk import shared
+from kg.cache import read_entry, write_entry
 from kg.errors import KgError
-from kg.records import write_cache_entry
 from kg.serialize import Rows, ntriples_renderer
 from kg.shacl import CompiledShapes, Violation
 
@@ -63,7 +65,8 @@ class ShardPlan:
         self.onward = shapes.transitive_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
         self.position = {entry[0]: index for index, entry in enumerate(self.subjects)}
         self.shards = _cut(self.subjects, group_of, shard_triples)
-        self._render = ntriples_renderer()
+        # A shard holds only the triples a constraint can read: the others change no report.
+        self._render = ntriples_renderer(only=shapes.read_predicates())
 
     def __len__(self) -> int:
         return len(self.shards)
@@ -104,7 +107,7 @@ class ShardPlan:
             found = self._validate(ntriples)
             if entry is not None:
                 fields = [[v.focus, v.path, v.value, v.message, v.shape] for v in found]
-                write_cache_entry(entry, fields)
+                write_entry(entry, fields)
         mine = {self.subjects[index][0] for index in own}
         return [v for v in found if self._owns(v, mine)]
 
@@ -178,9 +181,10 @@ def _cut(
 
 def _read_cached(entry: Path) -> list[Violation] | None:
     """A shard's report from an earlier build: the same shapes on the same triples."""
+    value = read_entry(entry)
     try:
-        return [Violation(*fields) for fields in json.loads(entry.read_bytes())]
-    except (OSError, ValueError, TypeError):
+        return None if value is None else [Violation(*fields) for fields in value]
+    except TypeError:
         return None
 
 

@@ -1,15 +1,19 @@
-"""The parsed-records cache: a rebuild after an edit equals a cold build byte for byte, and
-the cache is plain JSON beside the data (never in out/, never code that could run)."""
+"""The build cache: a rebuild after an edit equals a cold build byte for byte, the cache is
+plain JSON beside the data (never in out/, never code that could run), and what no build
+has used for a month is pruned."""
 
 from __future__ import annotations
 
 import gc
 import json
+import os
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from kg import build
+from kg.cache import KEEP_DAYS, prune, read_entry, write_entry
 from kg.cli import cli
 from kg.pipeline import cache_folder
 from kg.records import Record, load_dataset
@@ -100,3 +104,55 @@ def nested_records(record: Record) -> list[Record]:
             if isinstance(item, Record):
                 found += [item, *nested_records(item)]
     return found
+
+
+def age(path: Path, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_a_build_prunes_what_no_build_used_for_a_month(data_copy: Path, tmp_path: Path) -> None:
+    build(data_copy, tmp_path / "first")
+    in_use = sorted(cache_folder(data_copy).rglob("*.json"))
+    for entry in in_use:
+        age(entry, KEEP_DAYS + 5)  # old, but this data still needs every one of them
+    talks = data_copy / "talks.yaml"
+    talks.write_text(
+        talks.read_text(encoding="utf-8").replace("Beyond Heatmaps", "Beyond Maps", 1),
+        encoding="utf-8",
+    )
+    build(data_copy, tmp_path / "edited")  # reads every entry but the old talks.yaml's
+    left = sorted(cache_folder(data_copy).rglob("*.json"))
+    assert len(set(in_use) - set(left)) == 1  # the old talks.yaml's entry went
+    assert len(set(left) - set(in_use)) == 1  # the edited one's came
+    assert all(time.time() - entry.stat().st_mtime < 3600 for entry in left)  # used: fresh
+
+
+def test_pruning_keeps_recent_entries_and_what_is_not_kgs(tmp_path: Path) -> None:
+    folder = tmp_path / "records" / "ab"
+    folder.mkdir(parents=True)
+    recent, stale, abandoned, foreign = (
+        folder / "recent.json",
+        folder / "stale.json",
+        folder / ".stale.json.123.tmp",
+        folder / "notes.txt",
+    )
+    for path in (recent, stale, abandoned, foreign):
+        path.write_text("[]", encoding="utf-8")
+    age(recent, KEEP_DAYS - 1)
+    age(stale, KEEP_DAYS + 1)
+    age(abandoned, 0.1)  # a temporary file from a process killed 2.4 hours ago
+    age(foreign, 400)
+    assert prune(tmp_path) == 2
+    assert sorted(path.name for path in folder.iterdir()) == ["notes.txt", "recent.json"]
+    assert read_entry(recent) == [] and time.time() - recent.stat().st_mtime < 60
+
+
+def test_pruning_removes_emptied_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "shards" / "cd"
+    folder.mkdir(parents=True)
+    write_entry(folder / "old.json", [["<a>", None, None, "m", "s"]])
+    age(folder / "old.json", KEEP_DAYS + 1)
+    assert prune(tmp_path) == 1
+    assert not folder.exists()
+    assert prune(tmp_path / "missing") == 0  # no cache yet: nothing to do

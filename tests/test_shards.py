@@ -17,10 +17,11 @@ from kg.errors import Problem
 from kg.graph import KnowledgeGraph
 from kg.pipeline import load_graph
 from kg.serialize import Rows
+from kg.shacl import CompiledShapes
 from kg.shards import sharded_violations
 from kg.terms import IRI, Literal, Term
 from kg.validate import check_graph, locate, shard_plan
-from kg.vocab import SCHEMA
+from kg.vocab import RDF, RDFS, SCHEMA
 from tests.conftest import DATA
 
 HERE = Path(__file__).parent
@@ -194,3 +195,48 @@ def test_shards_hold_about_the_triples_asked_for(tmp_path: Path) -> None:
     largest_record = 400  # the researcher's profile and career, the largest group here
     assert max(sizes) <= 2 * 2000 + largest_record
     assert sum(sizes) == len(rows)
+
+
+def test_a_shard_holds_only_the_triples_a_constraint_can_read() -> None:
+    graph = golden_graph()
+    rows = Rows(graph.triples)
+    plan = shard_plan(graph, rows, shard_triples=300)
+    readable = plan.shapes.read_predicates()
+    assert readable is not None and str(SCHEMA.name) in readable
+    held = {
+        line.split(" ", 2)[1][1:-1]
+        for shard in range(len(plan))
+        for line in plan.ntriples(plan.neighbourhood(plan.shards[shard])).decode().splitlines()
+    }
+    in_graph = {predicate for _, predicate, _ in graph.triples}
+    assert held == in_graph & readable
+    assert str(SCHEMA.url) in in_graph - held  # no shape checks a link's URL
+
+
+SPARQL_SHAPE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ] ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this <http://example.org/part> ?p . %s }" ] .
+"""
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reads"),
+    [
+        ("FILTER NOT EXISTS { ?p <http://example.org/size> ?s }", {"part", "size"}),
+        ("?p <http://example.org/a>/<http://example.org/b>* ?s", {"part", "a", "b"}),
+        ("FILTER EXISTS { ?p ?any ?s }", None),
+        ("?p !<http://example.org/a> ?s", None),
+    ],
+)
+def test_the_predicates_a_sparql_constraint_reads(pattern: str, reads: set[str] | None) -> None:
+    shapes = CompiledShapes.from_turtle([SPARQL_SHAPE % pattern])
+    found = shapes.read_predicates()
+    if reads is None:
+        assert found is None  # a variable or negated predicate: a shard keeps every triple
+    else:
+        ex = "http://example.org/"
+        expected = {ex + name for name in reads | {"name"}} | {str(RDF.type), str(RDFS.subClassOf)}
+        assert found == expected
