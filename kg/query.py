@@ -22,6 +22,7 @@ import difflib
 import io
 import itertools
 import json
+import os
 import re
 import urllib.error
 import warnings
@@ -41,7 +42,7 @@ from rdflib.util import guess_format
 
 from kg import terms
 from kg.errors import KgError, QueryError
-from kg.resources import query_files
+from kg.resources import query_file, query_files
 from kg.serialize import escape_string, to_turtle
 from kg.vocab import PREFIXES
 
@@ -258,19 +259,21 @@ def bundled() -> list[Query]:
 def load(name_or_file: str | Path) -> Query:
     """A bundled query by name, or a query file (any path, or a name ending in `.rq`)."""
     given = str(name_or_file)
-    files = {entry.name.removesuffix(".rq"): entry for entry in query_files()}
-    if given in files and not given.endswith(".rq"):  # parse the one asked for, not all
-        entry = files[given]
-        return parse(entry.read_text(encoding="utf-8"), given, entry.name)
     path = Path(name_or_file)
-    if given.endswith(".rq") or "/" in given or path.is_file():
+    # A path is read without listing the bundled queries: in a fresh process, listing that
+    # folder cost more than the rest of a millisecond query's own work.
+    named = not given.endswith(".rq") and "/" not in given and os.sep not in given
+    if named and (entry := query_file(given)) is not None:  # parse the one asked for
+        return parse(entry.read_text(encoding="utf-8"), given, entry.name)
+    if not named or path.is_file():
         try:
             text = path.read_text(encoding="utf-8-sig")  # editors may add a byte-order mark
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise QueryError(f"cannot read query file {path}: {reason}") from None
         return parse(text, path.stem, str(path))
-    hint = difflib.get_close_matches(given, files, n=1)
+    names = [entry.name.removesuffix(".rq") for entry in query_files()]
+    hint = difflib.get_close_matches(given, names, n=1)
     suggestion = f"did you mean '{hint[0]}'? " if hint else ""
     raise QueryError(
         f"unknown query '{given}'; {suggestion}`kg query list` shows the bundled queries"

@@ -9,7 +9,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-__all__ = ["ontology_graph", "query_files", "shapes_files", "shapes_graph"]
+__all__ = ["ontology_graph", "query_file", "query_files", "shapes_files", "shapes_graph"]
 
 PUBLIC_ONLY_SHAPES = {"privacy.ttl"}
 
@@ -56,3 +56,9 @@ def ontology_graph() -> Any:
 
 def query_files() -> list[Traversable]:
     return _files("queries", ".rq")
+
+
+def query_file(name: str) -> Traversable | None:
+    """The bundled query of that name, found without listing the folder; None if none."""
+    entry = resources.files("kg").joinpath("queries", f"{name}.rq")
+    return entry if name and entry.is_file() else None

@@ -669,3 +669,23 @@ def test_catalogue_has_the_documented_shape() -> None:
             assert set(param) == {"name", "type", "default"}
     years = next(e for e in entries if e["name"] == "projects_active_in_year")
     assert years["params"] == [{"name": "year", "type": "year", "default": "2022"}]
+
+
+def test_one_query_loads_without_listing_every_bundled_query(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A fresh `kg query run NAME` reads one file: listing the folder cost more than a
+    millisecond query's own work. The list is read only to suggest a name."""
+
+    def listing() -> list[object]:
+        raise AssertionError("the bundled queries were listed")
+
+    own = tmp_path / "mine.rq"
+    own.write_text("SELECT ?s WHERE { ?s ?p ?o }", encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(query, "query_files", listing)
+        assert query.load("works_by_person").name == "works_by_person"
+        assert query.load(own).name == "mine"
+        assert query.load(str(own)).name == "mine"
+    with pytest.raises(QueryError, match="did you mean 'works_by_person'"):
+        query.load("works_by_persn")
