@@ -194,3 +194,26 @@ def test_a_writer_failing_in_a_worker_leaves_no_file_behind(
     with pytest.raises(KgError, match="No space left"):
         build(DATA, tmp_path)
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_an_interrupted_parallel_build_leaves_the_outputs_and_no_process_behind(
+    in_parallel: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C reaches the parent and its helpers at once: each stops after its job, the
+    files already staged are removed, and the build ends with the interrupt."""
+    import multiprocessing
+
+    import kg.shards
+    from kg.bulk import JobFailed
+
+    build(DATA, tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    def interrupted(plan: object, shard: int) -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.shards.ShardPlan, "violations", interrupted)
+    with pytest.raises((KeyboardInterrupt, JobFailed)):
+        build(DATA, tmp_path)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+    assert multiprocessing.active_children() == []
