@@ -2,11 +2,11 @@
 
 Peak memory is what the machine had to hold: the largest of the process's own high-water mark
 (`VmHWM`, or `ru_maxrss` from `wait4` for a whole command) and, sampled every 0.1 s, the
-proportional set (PSS) of every process in the tree (less often when a sample is slow, so
-that sampling takes at most 2% of a core), so a build that fans out over forked
-workers is charged for all of them without counting the pages they share twice. A forked step
-is charged its whole resident set instead (as a fresh process holding the setup's data
-would be), plus its descendants' PSS.
+proportional set (PSS) of every process in the tree, so a build that fans out over forked
+workers is charged for all of them without counting the pages they share twice. A slow
+sample makes the next one wait longer (sampling takes about 2% of a core), but never more
+than 2 s. A forked step is charged its whole resident set instead (as a fresh process
+holding the setup's data would be), plus its descendants' PSS.
 Only the standard library is imported here, so measuring adds nothing to what is measured.
 """
 
@@ -33,6 +33,7 @@ __all__ = ["Measurement", "NotAvailable", "run_forked", "run_process"]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
 SAMPLING_COST_RATIO = 50  # the memory sampler waits 50x as long as its last sample took
+SAMPLING_MAX_INTERVAL = 2.0  # seconds
 
 
 class NotAvailable(Exception):
@@ -122,8 +123,10 @@ class _TreeSampler(threading.Thread):
             # Reading a PSS walks the page tables under the process's memory-map lock: 30 ms
             # for 2 GB, stalling the measured process's own mmap calls meanwhile. Sampling
             # every 0.1 s regardless slowed a 100k build by a third (88 s -> 115-120 s).
+            # Never more than 2 s apart, so that a worker living that long is seen.
             cost = time.perf_counter() - started
-            self.done.wait(max(self.interval, cost * SAMPLING_COST_RATIO))
+            wait = min(max(self.interval, cost * SAMPLING_COST_RATIO), SAMPLING_MAX_INTERVAL)
+            self.done.wait(wait)
 
     def stop(self) -> int:
         self.done.set()

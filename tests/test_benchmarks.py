@@ -135,7 +135,7 @@ if os.fork() == 0:
     if {copy}:
         for at in range(0, len(block), 4096):
             block[at] = 1  # the worker writes every page: it holds its own copy
-    time.sleep(1.5)
+    time.sleep({hold})  # more than the sampler's longest interval (2 s) when it copies
     os._exit(0)
 os.wait()
 """
@@ -146,7 +146,7 @@ def test_a_forked_worker_is_charged_only_for_the_pages_it_copies(copies: bool) -
     from benchmarks.measure import run_process
 
     mb = 300
-    script = FORKS_A_READER.format(mb=mb, copy=copies)
+    script = FORKS_A_READER.format(mb=mb, copy=copies, hold=4.5 if copies else 1.5)
     measured = run_process([sys.executable, "-c", script])
     assert measured.returncode == 0, measured.stderr
     if copies:
