@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -123,9 +124,11 @@ def shared(
 
     Unlike `forked`, this process works too: its pages are never copied, where each forked
     worker copies every page whose reference counts it touches (at 100k publications, most
-    of the parent's heap). `on_done(index, result)` hears of each result in this process as
-    soon as it is in. Returns only when every claimed job has finished: a failure (another
-    exception, a helper that died) stops the claiming and is raised after that.
+    of the parent's heap). A thread here takes the helpers' results as they come, so a
+    helper never waits on a full pipe while this process runs a long job, and
+    `on_done(index, result)` hears of each result at once (from that thread or this one,
+    never both at a time). Returns only when every claimed job has finished: a failure
+    (another exception, a helper that died) stops the claiming and is raised after that.
     """
     total = len(jobs)
     context = multiprocessing.get_context("fork")
@@ -137,60 +140,62 @@ def shared(
             counter.value = index + 1
         return index if index < total else None
 
-    def stop_claiming() -> None:
-        with counter.get_lock():
-            counter.value = total
-
     results: dict[int, object] = {}
     failures: list[BaseException] = []
+    taking = threading.Lock()
+
+    def fail(error: BaseException) -> None:
+        failures.append(error)
+        with counter.get_lock():  # no job is claimed after a failure
+            counter.value = total
 
     def take(index: int, result: object) -> None:
-        results[index] = result
-        if on_done is not None:
-            on_done(index, result)
+        with taking:
+            results[index] = result
+            if on_done is not None:
+                on_done(index, result)
 
-    helpers = max(0, min(total, workers or os.cpu_count() or 1) - 1)
     running: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    for _ in range(max(0, min(total, workers or os.cpu_count() or 1) - 1)):
+        reader, writer = context.Pipe(duplex=False)
+        helper = context.Process(target=_help, args=(jobs, claim, writer), daemon=True)
+        helper.start()
+        writer.close()
+        running[reader] = helper
 
-    def receive(block: bool) -> None:
-        ready = wait(list(running), timeout=None if block else 0)
-        for connection in ready:
-            assert isinstance(connection, Connection)
-            try:
-                message = connection.recv()
-            except EOFError:  # the helper died (out of memory, killed) without a word
-                message = _DONE
-                failures.append(JobFailed("a helper process ended unexpectedly"))
-            if message is _DONE:
-                running.pop(connection).join()
-                connection.close()
-            elif isinstance(message[1], JobFailed):
-                failures.append(message[1])
-            else:
-                take(*message)
+    def receive() -> None:
+        while running:
+            for connection in wait(list(running)):
+                assert isinstance(connection, Connection)
+                try:
+                    message = connection.recv()
+                except EOFError:  # the helper died (out of memory, killed) without a word
+                    message = _DONE
+                    fail(JobFailed("a helper process ended unexpectedly"))
+                try:
+                    if message is _DONE:
+                        running.pop(connection).join()
+                        connection.close()
+                    elif isinstance(message[1], JobFailed):
+                        fail(message[1])
+                    else:
+                        take(*message)
+                except BaseException as error:  # on_done failed: keep draining the pipes
+                    fail(error)
 
+    receiver = threading.Thread(target=receive, daemon=True)
+    receiver.start()
     try:
-        for _ in range(helpers):
-            reader, writer = context.Pipe(duplex=False)
-            helper = context.Process(target=_help, args=(jobs, claim, writer), daemon=True)
-            helper.start()
-            writer.close()
-            running[reader] = helper
         while not failures and (index := claim()) is not None:
             try:
                 result = jobs[index]()
             except KgError as error:
                 result = error
             take(index, result)
-            if running:
-                receive(block=False)
     except BaseException as error:
-        failures.append(error)
+        fail(error)
     finally:
-        if failures:
-            stop_claiming()
-        while running:
-            receive(block=True)
+        receiver.join()
     if failures:
         raise failures[0]
     if len(results) != total:

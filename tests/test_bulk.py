@@ -63,3 +63,27 @@ def test_an_unpicklable_result_from_a_helper_is_a_failure() -> None:
     jobs = [functools.partial(local_lambda, index) for index in range(4)]
     with pytest.raises(JobFailed):
         shared(jobs, workers=2)
+
+
+def busy_here_or_large_there(parent: int) -> tuple[str, float, bytes]:
+    if os.getpid() == parent:
+        time.sleep(1.0)  # a long job in this process, such as a writer
+        return "parent", time.monotonic(), b""
+    return "helper", time.monotonic(), b"x" * (1 << 20)  # more than a pipe holds
+
+
+def test_helpers_results_are_taken_while_this_process_works() -> None:
+    """A helper's large result (a shard's long report) does not wait in a full pipe until
+    this process is done with its own job, and progress hears of it at once."""
+    heard: dict[int, float] = {}
+    jobs = [functools.partial(busy_here_or_large_there, os.getpid()) for _ in range(5)]
+    results = shared(
+        jobs, on_done=lambda index, _: heard.setdefault(index, time.monotonic()), workers=2
+    )
+    ended = {index: end for index, (where, end, _) in enumerate(results) if where == "parent"}
+    assert len(ended) == 1  # this process was busy with one job while the helper did four
+    parent_end = next(iter(ended.values()))
+    for index, (where, end, payload) in enumerate(results):
+        if where == "helper":
+            assert len(payload) == 1 << 20
+            assert end < parent_end and heard[index] < parent_end
