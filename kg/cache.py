@@ -23,7 +23,6 @@ __all__ = ["KEEP_DAYS", "prune", "read_entry", "write_entry"]
 
 KEEP_DAYS = 30
 TEMPORARY_SECONDS = 3600  # a temporary file this old was left by a process that was killed
-KINDS = ("records", "shards")  # one folder per kind of entry, then one per hash prefix
 
 
 def read_entry(entry: Path) -> Any | None:
@@ -54,12 +53,11 @@ def prune(cache: Path, keep_days: float = KEEP_DAYS, now: float | None = None) -
     now = time.time() if now is None else now
     unused_since, abandoned_since = now - keep_days * 86400, now - TEMPORARY_SECONDS
     removed = 0
-    for kind in KINDS:
-        with contextlib.suppress(OSError), os.scandir(cache / kind) as prefixes:
-            for prefix in prefixes:
-                if not prefix.is_dir(follow_symlinks=False):
-                    continue
-                removed += _prune_folder(Path(prefix.path), unused_since, abandoned_since)
+    # CACHE/KIND/PREFIX/ENTRY.json: a folder per kind of entry (records, shards), then one
+    # per hash prefix.
+    for prefix in cache.glob("*/*/"):
+        if not prefix.is_symlink():
+            removed += _prune_folder(prefix, unused_since, abandoned_since)
     return removed
 
 

@@ -805,15 +805,8 @@ def _turtle(graph: Graph) -> str:
             for prefix, namespace in PREFIXES.items():
                 graph.bind(prefix, namespace, replace=True)
             return str(graph.serialize(format="turtle"))
-        triples.append((terms.IRI(subject), terms.IRI(predicate), _kg_term(value)))
+        triples.append((terms.IRI(subject), terms.IRI(predicate), terms.from_rdflib(value)))
     return to_turtle(triples)
-
-
-def _kg_term(term: Node) -> terms.Term:
-    if isinstance(term, Literal):
-        datatype = None if term.datatype is None else str(term.datatype)
-        return terms.Literal(str(term), datatype, term.language)
-    return terms.IRI(term)
 
 
 def _plain(term: Node | None) -> str:

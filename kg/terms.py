@@ -21,6 +21,7 @@ __all__ = [
     "Term",
     "Triple",
     "TripleSet",
+    "from_rdflib",
     "to_rdflib",
 ]
 
@@ -188,3 +189,13 @@ def to_rdflib(term: Term) -> Any:
             return RdfLiteral(term.lexical, lang=term.language)
         return RdfLiteral(term.lexical, datatype=URIRef(term.datatype) if term.datatype else None)
     return URIRef(term)
+
+
+def from_rdflib(term: Any) -> Term:
+    """An rdflib IRI or literal as kg's term (a blank node has no kg form: callers check)."""
+    from rdflib import Literal as RdfLiteral
+
+    if isinstance(term, RdfLiteral):
+        datatype = None if term.datatype is None else str(term.datatype)
+        return Literal(str(term), datatype, term.language)
+    return IRI(term)

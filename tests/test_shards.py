@@ -9,7 +9,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
 
 from benchmarks.generate import generate
@@ -19,7 +18,7 @@ from kg.pipeline import load_graph
 from kg.serialize import Rows
 from kg.shacl import CompiledShapes
 from kg.shards import sharded_violations
-from kg.terms import IRI, Literal, Term
+from kg.terms import IRI, Literal, Term, from_rdflib
 from kg.validate import check_graph, locate, shard_plan
 from kg.vocab import RDF, RDFS, SCHEMA
 from tests.conftest import DATA
@@ -63,12 +62,7 @@ def updated(graph: KnowledgeGraph, update: str) -> KnowledgeGraph:
 def _triple(triple: tuple[object, object, object]) -> tuple[IRI, IRI, Term]:
     s, p, o = triple
     assert isinstance(s, URIRef) and isinstance(p, URIRef)
-    if isinstance(o, RdfLiteral):
-        datatype = None if o.datatype is None else str(o.datatype)
-        value: Term = Literal(str(o), datatype, o.language)
-    else:
-        value = IRI(str(o))
-    return IRI(str(s)), IRI(str(p)), value
+    return IRI(str(s)), IRI(str(p)), from_rdflib(o)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.bulk import in_memory_order
-from kg.terms import IRI, Literal, TripleSet
+from kg.terms import IRI, Literal, TripleSet, from_rdflib, to_rdflib
 
 NODES = st.sampled_from([IRI("urn:a"), IRI("urn:b"), IRI("urn:c")])
 TRIPLES = st.lists(st.tuples(NODES, NODES, st.one_of(NODES, st.builds(Literal, st.text()))))
@@ -39,3 +39,14 @@ def test_a_triple_set_keeps_the_order_triples_were_added_in() -> None:
     assert list(triples) == [(c, a, b), (b, c, a), (a, b, c)]
     assert list(in_memory_order(triples)) == list(triples)  # read as it is
     assert sorted(in_memory_order(set(triples))) == sorted(triples)  # dealt, same items
+
+
+def test_rdflib_terms_come_back_as_they_went() -> None:
+    for term in (
+        IRI("https://example.org/a"),
+        Literal("text"),
+        Literal("Text", language="en"),
+        Literal(7),
+        Literal("2020-01-01", datatype="http://schema.org/Date"),
+    ):
+        assert from_rdflib(to_rdflib(term)) == term
