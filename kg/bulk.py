@@ -8,14 +8,13 @@ import os
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kg.errors import KgError
 
-__all__ = ["JobFailed", "forked", "in_memory_order", "paused_gc", "shared"]
+__all__ = ["JobFailed", "in_memory_order", "paused_gc", "shared"]
 
 T = TypeVar("T")
 
@@ -71,41 +70,6 @@ def in_memory_order(items: Iterable[T]) -> Iterator[T]:
         pile.clear()
 
 
-_jobs: Sequence[Callable[[], object]] = []
-
-
-def _run_job(index: int) -> object:
-    try:
-        return _jobs[index]()
-    except KgError as error:  # returned, so the other jobs still finish and clean up
-        return error
-
-
-@contextmanager
-def forked(
-    jobs: Sequence[Callable[[], object]], workers: int | None = None
-) -> Iterator[list[Future[Any]]]:
-    """`jobs` started on forked workers (one per core by default, at most one per job); the
-    futures of their results, a `KgError` a job raised being its result. Leaving waits for
-    every job.
-
-    The workers inherit everything the jobs read (a graph, sorted rows) through fork: nothing
-    is pickled on the way in, only results on the way out.
-    """
-    global _jobs
-    _jobs = jobs
-    context = multiprocessing.get_context("fork")
-    workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # The pool forks all its workers at the first submit: they keep these jobs.
-            futures = [pool.submit(_run_job, index) for index in range(len(jobs))]
-            _jobs = []
-            yield futures
-    finally:
-        _jobs = []
-
-
 class JobFailed(RuntimeError):
     """A job of `shared` failed on a helper: the message carries its traceback."""
 
@@ -122,9 +86,9 @@ def shared(
     all, every core by default); their results in job order, a `KgError` a job raised being
     its result. Jobs are claimed in order from a shared counter, so list the largest first.
 
-    Unlike `forked`, this process works too: its pages are never copied, where each forked
-    worker copies every page whose reference counts it touches (at 100k publications, most
-    of the parent's heap). A thread here takes the helpers' results as they come, so a
+    This process works too: its pages are never copied, where each forked helper copies
+    every page whose reference counts it touches (at 100k publications, most of the
+    parent's heap). A thread here takes the helpers' results as they come, so a
     helper never waits on a full pipe while this process runs a long job, and
     `on_done(index, result)` hears of each result at once (from that thread or this one,
     never both at a time). Returns only when every claimed job has finished: a failure

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from kg.bulk import paused_gc
 from kg.embed import END_MARKER, START_MARKER, GraphView, script_block
 from kg.graph import KnowledgeGraph
+from kg.serialize import Rows
 from kg.terms import IRI
 from kg.vocab import FABIO, KG, PRISM, PRO, RDFS, SCHEMA
 
@@ -116,9 +117,9 @@ def _slug(iri: IRI, base: str) -> str:
 class _Page:
     """Renders one section at a time from the graph view."""
 
-    def __init__(self, graph: KnowledgeGraph) -> None:
+    def __init__(self, graph: KnowledgeGraph, rows: Rows | None) -> None:
         self.graph = graph
-        self.view = GraphView(graph)
+        self.view = GraphView(graph, rows)
         self.me = self.view.researcher
         self._kinds: dict[IRI, tuple[str, str]] = {}
 
@@ -721,10 +722,12 @@ def chart(page: _Page, works: list[IRI]) -> str:
     )
 
 
-def render_homepage(graph: KnowledgeGraph) -> str:
-    """The homepage as one HTML document, from the public triples of `graph`."""
+def render_homepage(graph: KnowledgeGraph, rows: Rows | None = None) -> str:
+    """The homepage as one HTML document, from the public triples of `graph`, or from
+    `rows`, the same triples sorted (a large graph's build has them: reading them, a forked
+    process copies far less of the graph)."""
     with paused_gc():
-        return _Page(graph).render()
+        return _Page(graph, rows).render()
 
 
 CSS = """

@@ -5,16 +5,13 @@ The CLI calls these functions and nothing else, so every command is scriptable f
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from kg.bulk import forked, paused_gc, shared
+from kg.bulk import paused_gc, shared
 from kg.cache import prune
 from kg.errors import KgError, Problem, ValidationFailed
 from kg.graph import KnowledgeGraph, build_graph
@@ -109,30 +106,24 @@ def _build(
     parallel = len(graph.triples) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1
     homepage = out / "index.html"  # the public graph only, with the embed
     with StagedFiles() as files:
-        with contextlib.ExitStack() as running:
-            early: list[Future[Any]] = []
-            if parallel:  # the homepage needs no sorting: it is made while the parent sorts
-                early = running.enter_context(_forked([_writer(graph, homepage, None)], files))
-            progress("Sorting", 0, 1)
-            public = Rows(graph.triples)
-            everything = Rows(graph.triples | graph.private_triples) if private else None
-            progress("Sorting", 1, 1)
-            outputs: list[tuple[Path, Rows | None]] = [
-                (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
-            ]
-            if everything is not None:
-                outputs += [
-                    (out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS
-                ]
-            steps = functools.partial(progress, "Validating and writing")
-            if parallel:
-                reports = cache_folder(data) / "shards" if cache else None
-                problems = _in_parallel(
-                    graph, public, everything, outputs, files, early, steps, reports
-                )
-            else:
-                outputs.insert(len(STREAMS), (homepage, None))
-                problems = _in_turn(graph, private, outputs, files, steps)
+        progress("Sorting", 0, 1)
+        public = Rows(graph.triples)
+        everything = Rows(graph.triples | graph.private_triples) if private else None
+        progress("Sorting", 1, 1)
+        outputs: list[tuple[Path, Rows | None]] = [
+            (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
+        ]
+        if everything is not None:
+            outputs += [(out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS]
+        steps = functools.partial(progress, "Validating and writing")
+        if parallel:
+            reports = cache_folder(data) / "shards" if cache else None
+            problems = _in_parallel(
+                graph, public, everything, outputs, homepage, files, steps, reports
+            )
+        else:
+            outputs.insert(len(STREAMS), (homepage, None))
+            problems = _in_turn(graph, private, outputs, files, steps)
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
@@ -180,8 +171,8 @@ def _in_parallel(
     public: Rows,
     everything: Rows | None,
     outputs: list[tuple[Path, Rows | None]],
+    homepage: Path,
     files: StagedFiles,
-    started: list[Future[Any]],
     steps: Callable[[int, int], None],
     reports: Path | None = None,
 ) -> list[Problem]:
@@ -192,16 +183,18 @@ def _in_parallel(
     the cores stay busy to the end. This process takes jobs too, beside one forked helper
     per other core (`kg.bulk.shared`): helpers inherit the graph and the sorted rows instead
     of receiving them pickled, and this process, unlike a helper, copies no pages to read
-    them. `started` are jobs already running (the homepage); `reports` caches each shard's
-    report under the hash of its triples.
+    them. The homepage is made from the sorted public rows, not the triples, for the same
+    reason (`kg.embed.GraphView`). `reports` caches each shard's report under the hash of
+    its triples.
     """
     plans = [shard_plan(graph, public, public=True, cache=reports)]
     if everything is not None:
         plans.append(shard_plan(graph, everything, public=False, cache=reports))
     jobs = [_writer(graph, path, rows) for path, rows in outputs]
+    page = functools.partial(render_homepage, graph, public)
+    jobs.append(functools.partial(_stage, homepage, page))
     for plan in plans:
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
-    total = len(started) + len(jobs)
     done = 0
 
     def finished(_: int, result: object) -> None:
@@ -209,13 +202,9 @@ def _in_parallel(
         if isinstance(result, tuple):
             files.adopt(*result)
         done += 1
-        steps(done, total)
+        steps(done, len(jobs))
 
     results = shared(jobs, finished)
-    for future in started:
-        results.append(future.result())
-        done += 1
-        steps(done, total)
     errors = [result for result in results if isinstance(result, KgError)]
     if errors:
         raise errors[0]
@@ -227,30 +216,13 @@ def _writer(graph: KnowledgeGraph, path: Path, rows: Rows | None) -> Callable[[]
     return functools.partial(_stage, path, functools.partial(_content, graph, path, rows))
 
 
-def _stage(path: Path, content: Callable[[], Iterable[str]]) -> tuple[Path, Path]:
+def _stage(path: Path, content: Callable[[], Iterable[str] | str]) -> tuple[Path, Path]:
     files = StagedFiles()
     try:
         return files.write(path, content()), path
     except BaseException:
         files.discard()
         raise
-
-
-@contextlib.contextmanager
-def _forked(jobs: list[Callable[[], object]], files: StagedFiles) -> Iterator[list[Future[Any]]]:
-    """`jobs` on forked workers (`kg.bulk.forked`); leaving waits for every job, then each
-    file a writer staged is adopted by `files`, so it is renamed on commit or removed,
-    whatever happened meanwhile."""
-    futures: list[Future[Any]] = []
-    try:
-        with forked(jobs) as futures:
-            yield futures
-    finally:
-        for future in futures:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                result = future.result()
-                if isinstance(result, tuple):
-                    files.adopt(*result)
 
 
 Progress = Callable[[str, int, int], None]

@@ -151,6 +151,12 @@ class Rows:
         return self.count
 
     @cached_property
+    def position(self) -> dict[str, int]:
+        """Each subject's index in `subjects`, made on first use (and before forking, so
+        that every process reads one copy)."""
+        return {entry[0]: index for index, entry in enumerate(self.subjects)}
+
+    @cached_property
     def rows(self) -> list[Row]:
         """(subject, predicate, object N-Triples, object) in canonical order, made on first
         use (a tuple per triple: the writers do without)."""

@@ -63,7 +63,7 @@ class ShardPlan:
         # Classes are read through rdf:type (and rdfs:subClassOf) wherever a value is.
         self.first = shapes.followed_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
         self.onward = shapes.transitive_predicates() | {RDF_TYPE, RDFS_SUBCLASS_OF}
-        self.position = {entry[0]: index for index, entry in enumerate(self.subjects)}
+        self.position = rows.position
         self.shards = _cut(self.subjects, group_of, shard_triples)
         # A shard holds only the triples a constraint can read: the others change no report.
         self._render = ntriples_renderer(only=shapes.read_predicates())
