@@ -598,21 +598,32 @@ def jsonld_tree(
     plain array of the works, each with its own `@context`, for a publications page; neither
     `@graph` nor an `ItemList`, which many consumers do not read.
     """
+    with paused_gc():
+        return _embed(view or GraphView(graph), page, list)
+
+
+class _Stream(list[Json]):
+    """An array whose items are made while it is written: `_JsonWriter` writes each and
+    lets it go, so the embed of thousands of works is never held whole."""
+
+    def __init__(self, items: Iterable[Json]) -> None:
+        super().__init__()
+        self.items = items
+
+
+def _embed(view: GraphView, page: str, array: Callable[[Iterable[Json]], list[Json]]) -> Json:
+    """The embed tree, its works made into an `array` (`list`, or a `_Stream`)."""
     if page not in PAGES:
         raise EmbedError(f"unknown page {page!r}; choose one of {', '.join(PAGES)}")
-    with paused_gc():
-        view = view or GraphView(graph)
-        tree = _Tree(view)
-        works = [tree.work(work) for work in view.works()]
-        if page == "publications":
-            return [{"@context": SCHEMA_ORG_CONTEXT, **work} for work in works]
-        profile = tree.node(view.page, ())
-        return {
-            "@context": SCHEMA_ORG_CONTEXT,
-            **profile,
-            "mainEntity": tree.researcher(view.researcher),
-            "hasPart": works,
-        }
+    tree = _Tree(view)
+    if page == "publications":
+        return array({"@context": SCHEMA_ORG_CONTEXT, **tree.work(work)} for work in view.works())
+    return {
+        "@context": SCHEMA_ORG_CONTEXT,
+        **tree.node(view.page, ()),
+        "mainEntity": tree.researcher(view.researcher),
+        "hasPart": array(tree.work(work) for work in view.works()),
+    }
 
 
 def script_block(
@@ -628,7 +639,7 @@ def script_block(
     character too, for pages not in UTF-8.
     """
     with paused_gc():
-        text = _dumps(jsonld_tree(graph, page, view), ascii_only)
+        text = _dumps(_embed(view or GraphView(graph), page, _Stream), ascii_only)
     for character, escape in SCRIPT_ESCAPES.items():
         text = text.replace(character, escape)
     return f'<script type="application/ld+json">\n{text}\n</script>'
@@ -672,6 +683,17 @@ class _JsonWriter:
                 separator = "," + inner
             write(level)
             write("}")
+        elif isinstance(value, _Stream):
+            inner, separator = level + " ", "[" + level + " "
+            for item in value.items:
+                mark = len(self.parts)
+                write(separator)
+                self.encode(item, inner)
+                # One string per item instead of its many small ones: at 100k publications
+                # the embed's parts would take several times the text they make.
+                self.parts[mark:] = ["".join(self.parts[mark:])]
+                separator = "," + inner
+            write("[]" if separator[0] == "[" else level + "]")
         elif isinstance(value, list | tuple):
             if not value:
                 write("[]")

@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from kg import load_graph
 from kg.bulk import paused_gc
-from kg.embed import REVERSE_LINKS, GraphView, _dumps, jsonld_tree, script_block
+from kg.embed import (
+    PAGES,
+    REVERSE_LINKS,
+    SCRIPT_ESCAPES,
+    GraphView,
+    _dumps,
+    _Stream,
+    jsonld_tree,
+    script_block,
+)
 from kg.graph import KnowledgeGraph
 from kg.homepage import render_homepage
 from kg.serialize import Rows
@@ -156,3 +165,21 @@ def test_the_json_writer_on_the_embed(graph: KnowledgeGraph) -> None:
         tree = jsonld_tree(graph, page)
         for ascii_only in (False, True):
             assert _dumps(tree, ascii_only) == json.dumps(tree, ensure_ascii=ascii_only, indent=1)
+
+
+@given(st.lists(JSON, max_size=4), st.booleans())
+def test_an_array_made_while_it_is_written_is_written_as_a_list(
+    items: list[Any], ascii_only: bool
+) -> None:
+    streamed = {"works": _Stream(iter(items)), "nested": [_Stream(iter(items)), _Stream([])]}
+    plain = {"works": items, "nested": [items, []]}
+    assert _dumps(streamed, ascii_only) == json.dumps(plain, ensure_ascii=ascii_only, indent=1)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_script_writes_the_embed_tree_while_making_it(graph: KnowledgeGraph, page: str) -> None:
+    """`script_block` makes each work as it writes it; the text is the whole tree's."""
+    text = _dumps(jsonld_tree(graph, page), ascii_only=False)
+    for character, escape in SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    assert script_block(graph, page) == f'<script type="application/ld+json">\n{text}\n</script>'
