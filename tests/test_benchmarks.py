@@ -124,6 +124,9 @@ def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
         assert {"seconds", "peak_mb", "floor_seconds", "ratio"} <= set(stage), name
         assert stage["seconds"] is not None or stage["status"].startswith("n/a"), (name, stage)
     assert report["stages"]["build_total"]["peak_mb"] > 10
+    queries = {name: stage for name, stage in report["stages"].items() if name.startswith("query:")}
+    assert len(queries) >= 10 and all(stage["ratio"] is not None for stage in queries.values())
+    assert report["stages"]["query_max"]["ratio"] == max(s["ratio"] for s in queries.values())
     assert report["rebuild_identical"] is True
     assert "stage" in done.stdout and "ratio" in done.stdout  # the readable table
 
