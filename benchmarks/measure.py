@@ -142,6 +142,12 @@ def run_process(
     timeout: float | None = None,
 ) -> Measurement:
     """Run a whole command as a user would, timing it from spawn to exit."""
+    # A command's `ru_maxrss` starts at its spawner's high-water mark: Linux keeps the peak
+    # of the memory that `execve` replaces, which for Popen's vfork is this process's. The
+    # harness once read two 100k builds' outputs (4 GB) to compare them, and each command
+    # spawned after that was charged 4 GB. Reset here, the mark is this process's current
+    # size (tens of MB for the harness).
+    _reset_peak()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(

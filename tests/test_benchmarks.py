@@ -156,3 +156,40 @@ def test_a_forked_worker_is_charged_only_for_the_pages_it_copies(copies: bool) -
         assert measured.peak_mb > 1.8 * mb  # two copies held at once
     else:
         assert mb < measured.peak_mb < 1.4 * mb  # one block, shared, counted once
+
+
+HELD_BEFORE = """
+import sys
+from benchmarks.measure import run_process
+block = bytearray(600 << 20)  # 600 MB, every page touched, then given back
+for offset in range(0, len(block), 4096):
+    block[offset] = 1
+del block
+print(run_process([sys.executable, "-c", "pass"]).peak_mb)
+"""
+
+
+def test_a_command_is_not_charged_for_what_its_spawner_once_held() -> None:
+    """A spawned command inherits its spawner's high-water mark (`ru_maxrss` survives
+    `execve`): measured after the harness had held 600 MB, a bare interpreter must still
+    come out at a few MB, not 600."""
+    done = subprocess.run(
+        [sys.executable, "-c", HELD_BEFORE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert float(done.stdout) < 100
+
+
+def test_same_outputs_compares_every_byte_and_every_name(tmp_path: Path) -> None:
+    from benchmarks.run import same_outputs
+
+    left, right = tmp_path / "left", tmp_path / "right"
+    for folder in (left, right):
+        folder.mkdir()
+        (folder / "kg.nt").write_bytes(b"x" * 100_000)
+        (folder / ".kg.nt.123.tmp").write_text("staged, not an output")
+    assert same_outputs(left, right)
+    (right / "kg.nt").write_bytes(b"x" * 99_999 + b"y")
+    assert not same_outputs(left, right)
+    (right / "kg.nt").write_bytes(b"x" * 100_000)
+    (right / "kg.ttl").write_text("")
+    assert not same_outputs(left, right)
