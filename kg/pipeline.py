@@ -46,21 +46,33 @@ class BuildResult:
     rows: Rows
 
 
-def load_graph(data: Path | str, base: str | None = None) -> tuple[Dataset, KnowledgeGraph]:
-    """Load and map the records of a data folder; raises `KgError` on bad input."""
+def load_graph(
+    data: Path | str, base: str | None = None, cache: bool = True
+) -> tuple[Dataset, KnowledgeGraph]:
+    """Load and map the records of a data folder; raises `KgError` on bad input.
+
+    With `cache`, parsed records come from (and go to) `DATA/.kg-cache`, as in `build`:
+    `kg validate`, `kg query`, `kg push` and `kg embed` of an institute's 100k files would
+    otherwise parse every one of them again (18 s on two cores, against 4–8 s).
+    """
     with paused_gc():
-        dataset = load_dataset(data, base)
+        dataset = load_dataset(data, base, cache=cache_folder(data) if cache else None)
         return dataset, build_graph(dataset)
 
 
 def validate_data(
-    data: Path | str, base: str | None = None, private: bool = False, engine: str = "kg"
+    data: Path | str,
+    base: str | None = None,
+    private: bool = False,
+    engine: str = "kg",
+    cache: bool = True,
 ) -> KnowledgeGraph:
     """Load, map and validate; raises `ValidationFailed` with every located violation.
 
-    `engine` is "kg" (the compiled shapes on pyoxigraph) or "pyshacl" (the reference).
+    `engine` is "kg" (the compiled shapes on pyoxigraph) or "pyshacl" (the reference);
+    `cache` as in `load_graph`.
     """
-    _, graph = load_graph(data, base)
+    _, graph = load_graph(data, base, cache)
     problems = check_graph(graph, public=True, engine=engine)
     if private:
         problems += check_graph(graph, public=False, engine=engine)

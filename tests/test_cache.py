@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg import build
@@ -156,3 +157,24 @@ def test_pruning_removes_emptied_folders(tmp_path: Path) -> None:
     assert prune(tmp_path) == 1
     assert not folder.exists()
     assert prune(tmp_path / "missing") == 0  # no cache yet: nothing to do
+
+
+def _no_parsing(job: object) -> object:
+    raise AssertionError("a file was parsed again")
+
+
+def test_validate_and_query_read_the_records_a_build_cached(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An institute runs `kg validate`, `kg query` and `kg push` between builds: none of
+    them parses the 100k unchanged files again."""
+    import kg.records
+    from kg import query, validate_data
+
+    build(data_copy, tmp_path / "out")
+    monkeypatch.setattr(kg.records, "_parse_encoded", _no_parsing)
+    graph = validate_data(data_copy)
+    assert len(graph.triples) > 5000
+    assert len(query.local_store(data_copy)) == len(graph.triples)
+    with pytest.raises(AssertionError, match="parsed again"):
+        validate_data(data_copy, cache=False)
