@@ -207,9 +207,9 @@ def same_outputs(left: Path, right: Path) -> bool:
             if path.is_file() and not path.name.startswith(".")
         )
 
-    if not (left.is_dir() and right.is_dir()) or names(left) != names(right):
+    if not (left.is_dir() and right.is_dir()) or (found := names(left)) != names(right):
         return False
-    return all(filecmp.cmp(left / name, right / name, shallow=False) for name in names(left))
+    return all(filecmp.cmp(left / name, right / name, shallow=False) for name in found)
 
 
 def shacl_sample(nt: Path, target: Path, limit: int) -> tuple[Path, int]:

@@ -116,38 +116,37 @@ def _build(
     graph = build_graph(dataset)
     progress("Mapping", 1, 1)
     parallel = len(graph.triples) >= PARALLEL_MIN_TRIPLES and (os.cpu_count() or 1) > 1
-    homepage = out / "index.html"  # the public graph only, with the embed
     with StagedFiles() as files:
         progress("Sorting", 0, 1)
         public = Rows(graph.triples)
         everything = Rows(graph.triples | graph.private_triples) if private else None
         progress("Sorting", 1, 1)
-        outputs: list[tuple[Path, Rows | None]] = [
+        outputs: list[tuple[Path, Rows]] = [
             (out / f"{OUTPUT_NAME}.{extension}", public) for extension in STREAMS
         ]
         if everything is not None:
             outputs += [(out / f"{PRIVATE_NAME}.{extension}", everything) for extension in STREAMS]
+        # The homepage shows the public graph only, read from its sorted rows (a forked
+        # helper reading the triples instead would copy most of the graph's pages).
+        outputs.append((out / "index.html", public))
         steps = functools.partial(progress, "Validating and writing")
         if parallel:
             reports = cache_folder(data) / "shards" if cache else None
-            problems = _in_parallel(
-                graph, public, everything, outputs, homepage, files, steps, reports
-            )
+            problems = _in_parallel(graph, public, everything, outputs, files, steps, reports)
         else:
-            outputs.insert(len(STREAMS), (homepage, None))
             problems = _in_turn(graph, private, outputs, files, steps)
         if problems:
             raise ValidationFailed(sorted(set(problems)))
         files.commit()
     if cache:
         prune(cache_folder(data))  # entries no build has used for a month (kg.cache)
-    return BuildResult(dataset, graph, sorted({homepage, *(path for path, _ in outputs)}), public)
+    return BuildResult(dataset, graph, sorted(path for path, _ in outputs), public)
 
 
 def _in_turn(
     graph: KnowledgeGraph,
     private: bool,
-    outputs: list[tuple[Path, Rows | None]],
+    outputs: list[tuple[Path, Rows]],
     files: StagedFiles,
     steps: Callable[[int, int], None],
 ) -> list[Problem]:
@@ -172,9 +171,9 @@ def cache_folder(data: Path | str) -> Path:
 PARALLEL_MIN_TRIPLES = 200_000  # below this, processes cost more than they save
 
 
-def _content(graph: KnowledgeGraph, path: Path, rows: Rows | None) -> Iterable[str]:
-    if rows is None:
-        return render_homepage(graph)
+def _content(graph: KnowledgeGraph, path: Path, rows: Rows) -> Iterable[str] | str:
+    if path.suffix == ".html":
+        return render_homepage(graph, rows)
     return STREAMS[path.suffix[1:]](rows)
 
 
@@ -182,8 +181,7 @@ def _in_parallel(
     graph: KnowledgeGraph,
     public: Rows,
     everything: Rows | None,
-    outputs: list[tuple[Path, Rows | None]],
-    homepage: Path,
+    outputs: list[tuple[Path, Rows]],
     files: StagedFiles,
     steps: Callable[[int, int], None],
     reports: Path | None = None,
@@ -195,16 +193,13 @@ def _in_parallel(
     the cores stay busy to the end. This process takes jobs too, beside one forked helper
     per other core (`kg.bulk.shared`): helpers inherit the graph and the sorted rows instead
     of receiving them pickled, and this process, unlike a helper, copies no pages to read
-    them. The homepage is made from the sorted public rows, not the triples, for the same
-    reason (`kg.embed.GraphView`). `reports` caches each shard's report under the hash of
-    its triples.
+    them (the homepage, too, reads rows rather than triples). `reports` caches each shard's
+    report under the hash of its triples.
     """
     plans = [shard_plan(graph, public, public=True, cache=reports)]
     if everything is not None:
         plans.append(shard_plan(graph, everything, public=False, cache=reports))
     jobs = [_writer(graph, path, rows) for path, rows in outputs]
-    page = functools.partial(render_homepage, graph, public)
-    jobs.append(functools.partial(_stage, homepage, page))
     for plan in plans:
         jobs += [functools.partial(plan.violations, shard) for shard in range(len(plan))]
     done = 0
@@ -224,7 +219,7 @@ def _in_parallel(
     return locate(violations, graph.origins)
 
 
-def _writer(graph: KnowledgeGraph, path: Path, rows: Rows | None) -> Callable[[], object]:
+def _writer(graph: KnowledgeGraph, path: Path, rows: Rows) -> Callable[[], object]:
     return functools.partial(_stage, path, functools.partial(_content, graph, path, rows))
 
 
