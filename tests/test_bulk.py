@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import time
+from typing import Any
 
 import pytest
 
@@ -65,10 +67,14 @@ def test_an_unpicklable_result_from_a_helper_is_a_failure() -> None:
         shared(jobs, workers=2)
 
 
-def busy_here_or_large_there(parent: int) -> tuple[str, float, bytes]:
+def busy_here_or_large_there(parent: int, started: Any) -> tuple[str, float, bytes]:
     if os.getpid() == parent:
+        started.set()
         time.sleep(1.0)  # a long job in this process, such as a writer
         return "parent", time.monotonic(), b""
+    # The helper waits until this process has a job: on a loaded machine it could otherwise
+    # take all five before this process claims one.
+    started.wait(10)
     return "helper", time.monotonic(), b"x" * (1 << 20)  # more than a pipe holds
 
 
@@ -76,7 +82,8 @@ def test_helpers_results_are_taken_while_this_process_works() -> None:
     """A helper's large result (a shard's long report) does not wait in a full pipe until
     this process is done with its own job, and progress hears of it at once."""
     heard: dict[int, float] = {}
-    jobs = [functools.partial(busy_here_or_large_there, os.getpid()) for _ in range(5)]
+    started = multiprocessing.get_context("fork").Event()
+    jobs = [functools.partial(busy_here_or_large_there, os.getpid(), started) for _ in range(5)]
     results = shared(
         jobs, on_done=lambda index, _: heard.setdefault(index, time.monotonic()), workers=2
     )
