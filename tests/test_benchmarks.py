@@ -140,6 +140,7 @@ def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
         push["seconds"] / push["bulk_load_seconds"], rel=0.01
     )
     assert "stage" in done.stdout and "ratio" in done.stdout  # the readable table
+    assert "note (push): Oxigraph's bulk load" in done.stdout
 
 
 FORKS_A_READER = """
