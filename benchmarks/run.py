@@ -404,7 +404,9 @@ class Bench:
         if self.nt is None:
             stage.fail("n/a: no kg.nt (kg build failed)")
             return
-        counts, bulk = [], []
+        counts: list[int | None] = []
+        bulk: list[float] = []
+        samples = {"floor": stage.floor_seconds, "bulk": bulk}  # the two PUTs' seconds
         for index in range(self.repeat):
             for kind in ("floor", "bulk", "kg"):
                 location = self.work / f"oxigraph-{kind}-{index}"
@@ -415,7 +417,7 @@ class Bench:
                     stage.fail(f"n/a: {error}")
                     return
                 try:
-                    if kind in ("floor", "bulk"):
+                    if kind in samples:
                         command = [sys.executable, "-m", "benchmarks.stages", "put",
                                    "--url", server.store_url, "--graph", GRAPH_IRI,
                                    "--file", str(self.nt)]  # fmt: skip
@@ -426,9 +428,7 @@ class Bench:
                             timeout=self.args.timeout,
                         )
                         if measured.returncode == 0:
-                            (stage.floor_seconds if kind == "floor" else bulk).append(
-                                measured.seconds
-                            )
+                            samples[kind].append(measured.seconds)
                         continue
                     if not self.timed_push(stage, server, self.nt):
                         continue
@@ -443,7 +443,8 @@ class Bench:
             stage.extra["triples_in_store"] = counts[-1]
         if bulk and stage.median is not None:
             # For scale, not for the target: the one load no atomic push can use.
-            seconds, ratio = statistics.median(bulk), stage.median / statistics.median(bulk)
+            seconds = statistics.median(bulk)
+            ratio = stage.median / seconds
             stage.extra["bulk_load_seconds"] = _round(seconds)
             stage.extra["ratio_to_bulk_load"] = _round(ratio)
             stage.notes.append(
